@@ -1,0 +1,81 @@
+/** The validated `hotdash` config: what `index.ts`, the policy pack and the `launch` command all work from. */
+import type { AppKey } from "../catalog";
+
+export type Environment = "production" | "sandbox";
+
+/** Where a secret's value comes from. The value itself never enters this object. */
+export type SecretSource =
+    | { readonly from: "config"; readonly key: string }
+    | { readonly from: "env"; readonly variable: string };
+
+export interface FlyConfig {
+    /** Machines API base URL. Defaults to `https://api.machines.dev/v1`. */
+    readonly apiUrl: string;
+    /** Fly organization slug that owns the apps. Required. */
+    readonly org: string;
+    /** Region for machines and volumes unless an app names its own. Defaults to `iad`. */
+    readonly primaryRegion: string;
+}
+
+export interface SupabaseConfig {
+    /** Management API base URL. Defaults to `https://api.supabase.com`. */
+    readonly apiUrl: string;
+    /** Project ref: 20 lowercase letters. Required. */
+    readonly projectRef: string;
+    /** Project URL that supabase-js talks to. Defaults to `https://<projectRef>.supabase.co`. */
+    readonly url: string;
+}
+
+export interface ChatwootConfig {
+    /** Chatwoot base URL. Defaults to the Chatwoot app's public URL. */
+    readonly baseUrl: string;
+    /** Account whose webhooks the stack manages. Required. */
+    readonly accountId: number;
+}
+
+export interface AppConfig {
+    readonly key: AppKey;
+    /** Fly app name. Defaults to the checklist's name. */
+    readonly name: string;
+    /** Image pinned by digest: `<repository>[:tag]@sha256:<64 hex>`. Required. */
+    readonly image: string;
+    /** Region of the app's machines. Defaults to `hotdash:fly.primaryRegion`. */
+    readonly region: string;
+    /** Public base URL. Defaults to `https://<name>.fly.dev`. */
+    readonly publicUrl: string;
+    /** Machines per process group. Defaults to the catalog's count for each group. */
+    readonly machines: Readonly<Record<string, number>>;
+    /** Optional custom hostname served with a Fly certificate. */
+    readonly hostname?: string;
+}
+
+export interface WebhookConfig {
+    /** Whether the Chatwoot webhook is registered. Defaults to false until launch hour. */
+    readonly enabled: boolean;
+    /** Bump to rotate the webhook's HMAC secret. Defaults to 0. */
+    readonly rotation: number;
+}
+
+/** Secrets the stack needs, each from config (`--secret`) or a vendor's environment variable. */
+export type SecretName = "flyApiToken" | "supabaseAccessToken" | "chatwootApiToken" | "supabaseServiceRoleKey";
+
+export interface LaunchConfig {
+    readonly stack: string;
+    readonly environment: Environment;
+    readonly fly: FlyConfig;
+    readonly supabase: SupabaseConfig;
+    readonly chatwoot: ChatwootConfig;
+    readonly apps: Readonly<Record<AppKey, AppConfig>>;
+    readonly webhooks: WebhookConfig;
+    readonly secrets: Readonly<Record<SecretName, SecretSource>>;
+}
+
+/** Raw config as Pulumi hands it over: values by full key (`hotdash:fly`), structured values already parsed. */
+export interface RawConfig {
+    readonly values: Readonly<Record<string, unknown>>;
+    /** Keys stored as secrets. */
+    readonly secretKeys: readonly string[];
+}
+
+/** A secret present in a stack file but still encrypted (read without the Pulumi CLI). */
+export const ENCRYPTED = Object.freeze({ encrypted: true as const });

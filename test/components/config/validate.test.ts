@@ -1,0 +1,241 @@
+import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { ConfigError, fixCommand, imageProblem, urlProblem, validateConfig } from "../../../components/config/validate";
+import { rawFromStackFile } from "../../../components/config/load";
+import { ENCRYPTED, type RawConfig } from "../../../components/config/types";
+
+const DIGEST = "a".repeat(64);
+const ROOT = path.resolve(__dirname, "../../..");
+
+/** A complete, valid production config; each case below breaks exactly one field. */
+function happy(): Record<string, unknown> {
+    return {
+        "hotdash:fly": { org: "hotdash", primaryRegion: "iad" },
+        "hotdash:supabase": { projectRef: "abcdefghijklmnopqrst" },
+        "hotdash:chatwoot": { accountId: 1 },
+        "hotdash:apps": {
+            agentService: { image: `registry.fly.io/hotdash-agent-service@sha256:${DIGEST}` },
+            llamaindexMcp: { image: `registry.fly.io/hotdash-llamaindex-mcp@sha256:${DIGEST}` },
+            chatwoot: { image: `chatwoot/chatwoot:v4.15.1@sha256:${DIGEST}`, machines: { web: 2, worker: 1 } },
+        },
+        "hotdash:flyApiToken": "fm2_x",
+        "hotdash:supabaseAccessToken": `sbp_${"0".repeat(40)}`,
+        "hotdash:chatwootApiToken": "cw",
+        "hotdash:supabaseServiceRoleKey": "srk",
+    };
+}
+const SECRETS = ["hotdash:flyApiToken", "hotdash:supabaseAccessToken", "hotdash:chatwootApiToken", "hotdash:supabaseServiceRoleKey"];
+
+function raw(values: Record<string, unknown>, secretKeys: string[] = SECRETS): RawConfig {
+    return { values, secretKeys };
+}
+
+function problemsOf(values: Record<string, unknown>, env: Record<string, string> = {}, secretKeys?: string[]): ConfigError["problems"] {
+    try {
+        validateConfig(raw(values, secretKeys), { stack: "prod", env });
+    } catch (err) {
+        assert.ok(err instanceof ConfigError, String(err));
+        return err.problems;
+    }
+    return [];
+}
+
+function withApp(app: string, field: string, value: unknown): Record<string, unknown> {
+    const v = happy();
+    const apps = v["hotdash:apps"] as Record<string, Record<string, unknown>>;
+    apps[app] = { ...apps[app], [field]: value };
+    return v;
+}
+
+describe("config validation", () => {
+    it("accepts the happy config and fills in defaults", () => {
+        const cfg = validateConfig(raw(happy()), { stack: "prod", env: {} });
+        assert.equal(cfg.environment, "production");
+        assert.equal(cfg.fly.apiUrl, "https://api.machines.dev/v1");
+        assert.equal(cfg.supabase.url, "https://abcdefghijklmnopqrst.supabase.co");
+        assert.equal(cfg.chatwoot.baseUrl, "https://hotdash-chatwoot.fly.dev");
+        assert.equal(cfg.apps.agentService.name, "hotdash-agent-service");
+        assert.equal(cfg.apps.agentService.publicUrl, "https://hotdash-agent-service.fly.dev");
+        assert.deepEqual(cfg.apps.agentService.machines, { app: 2 });
+        assert.deepEqual(cfg.apps.chatwoot.machines, { web: 2, worker: 1 });
+        assert.equal(cfg.webhooks.enabled, false);
+        assert.deepEqual(cfg.secrets.flyApiToken, { from: "config", key: "hotdash:flyApiToken" });
+    });
+
+    it("reports every missing required key at once, each with its fix command", () => {
+        let error: ConfigError | undefined;
+        try {
+            validateConfig(raw({}, []), { stack: "prod", env: {} });
+        } catch (err) {
+            error = err as ConfigError;
+        }
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.problems.map((p) => p.key), [
+            "hotdash:fly.org",
+            "hotdash:supabase.projectRef",
+            "hotdash:apps.agentService.image",
+            "hotdash:apps.llamaindexMcp.image",
+            "hotdash:apps.chatwoot.image",
+            "hotdash:chatwoot.accountId",
+            "hotdash:flyApiToken",
+            "hotdash:supabaseAccessToken",
+            "hotdash:chatwootApiToken",
+            "hotdash:supabaseServiceRoleKey",
+        ]);
+        assert.equal(error.problems[0]!.fix, "pulumi config set --path hotdash:fly.org '<fly-org-slug>' --stack prod");
+        assert.equal(error.problems[2]!.fix,
+            "pulumi config set --path hotdash:apps.agentService.image '<registry>/<repository>@sha256:<digest>' --stack prod");
+        assert.equal(error.problems[6]!.message,
+            "missing: the Fly.io API token (`fly tokens create org`). Set it as a secret, or export FLY_API_TOKEN");
+        assert.equal(error.problems[6]!.fix, "pulumi config set --secret hotdash:flyApiToken '<fly-api-token>' --stack prod");
+        assert.match(error.message, /^hotdash config for stack "prod" has 10 problems:\n/);
+        for (const p of error.problems) assert.ok(error.message.includes(`  - ${p.key}: ${p.message}\n      fix: ${p.fix}`));
+    });
+
+    it("takes tokens from the vendors' environment variables", () => {
+        const v = happy();
+        for (const k of SECRETS) delete v[k];
+        const cfg = validateConfig(raw(v, []), {
+            stack: "prod",
+            env: { FLY_API_TOKEN: "x", SUPABASE_ACCESS_TOKEN: "y", CHATWOOT_API_TOKEN: "z", SUPABASE_SERVICE_ROLE_KEY: "w" },
+        });
+        assert.deepEqual(cfg.secrets.supabaseAccessToken, { from: "env", variable: "SUPABASE_ACCESS_TOKEN" });
+    });
+
+    it("refuses a token stored in plain text outside the sandbox", () => {
+        const problems = problemsOf(happy(), {}, SECRETS.filter((k) => k !== "hotdash:chatwootApiToken"));
+        assert.deepEqual(problems, [{
+            key: "hotdash:chatwootApiToken",
+            message: "stored in plain text outside the sandbox; set it again with --secret (the access token of a Chatwoot administrator (Profile settings))",
+            fix: "pulumi config set --secret hotdash:chatwootApiToken '<chatwoot-token>' --stack prod",
+        }]);
+    });
+
+    it("names an image without a digest", () => {
+        const problems = problemsOf(withApp("chatwoot", "image", "chatwoot/chatwoot:v4.15.1"));
+        assert.equal(problems.length, 1);
+        assert.equal(problems[0]!.key, "hotdash:apps.chatwoot.image");
+        assert.equal(problems[0]!.message,
+            'image "chatwoot/chatwoot:v4.15.1" is not pinned by digest; rollback redeploys a previous digest, so a tag is not enough. ' +
+            "Use <repository>@sha256:<digest> (`docker buildx imagetools inspect chatwoot/chatwoot:v4.15.1` prints the digest)");
+    });
+
+    it("names a malformed digest", () => {
+        assert.equal(imageProblem("chatwoot/chatwoot@sha256:abc"),
+            'image "chatwoot/chatwoot@sha256:abc" has a malformed digest: expected "sha256:" and 64 lowercase hex characters');
+        assert.equal(imageProblem(`registry.fly.io:443/team/app:v1@sha256:${DIGEST}`), undefined);
+    });
+
+    it("names an http:// URL outside the sandbox", () => {
+        const problems = problemsOf(withApp("agentService", "publicUrl", "http://hotdash-agent-service.fly.dev"));
+        assert.deepEqual(problems.map((p) => [p.key, p.message]), [[
+            "hotdash:apps.agentService.publicUrl",
+            '"http://hotdash-agent-service.fly.dev" uses http://; outside the sandbox every endpoint must be https://',
+        ]]);
+    });
+
+    it("allows http:// on loopback in the sandbox only", () => {
+        assert.equal(urlProblem("http://127.0.0.1:4280/v1", "sandbox"), undefined);
+        assert.equal(urlProblem("http://example.com", "sandbox"),
+            '"http://example.com" uses http:// off the loopback interface; the sandbox allows plain http only on 127.0.0.1');
+        assert.equal(urlProblem("http://127.0.0.1:4280/v1", "production"),
+            '"http://127.0.0.1:4280/v1" uses http://; outside the sandbox every endpoint must be https://');
+        assert.equal(urlProblem("not a url", "production"), '"not a url" is not a URL');
+    });
+
+    it("names a Supabase project ref that is not 20 lowercase letters", () => {
+        const v = happy();
+        v["hotdash:supabase"] = { projectRef: "ABC123" };
+        const problems = problemsOf(v);
+        assert.deepEqual(problems.map((p) => [p.key, p.message, p.fix]), [[
+            "hotdash:supabase.projectRef",
+            '"ABC123" is not a Supabase project ref: expected 20 lowercase letters',
+            "pulumi config set --path hotdash:supabase.projectRef '<project-ref>' --stack prod",
+        ]]);
+    });
+
+    it("names an unknown region", () => {
+        const problems = problemsOf(withApp("llamaindexMcp", "region", "bos"));
+        assert.equal(problems.length, 1);
+        assert.equal(problems[0]!.key, "hotdash:apps.llamaindexMcp.region");
+        assert.match(problems[0]!.message, /^unknown Fly region "bos"; use one of ams, arn, bom, cdg, /);
+    });
+
+    it("reports a placeholder as not set yet", () => {
+        const v = happy();
+        v["hotdash:supabase"] = { projectRef: "<supabase-project-ref>" };
+        const problems = problemsOf(v);
+        assert.equal(problems[0]!.message,
+            "still the placeholder <supabase-project-ref>: the Supabase project ref, 20 lowercase letters (Project Settings > General)");
+    });
+
+    it("reports unknown keys with a suggestion", () => {
+        const v = happy();
+        v["hotdash:webhookEnabled"] = "true";
+        const problems = problemsOf(v);
+        assert.deepEqual(problems, [{
+            key: "hotdash:webhookEnabled",
+            message: "unknown key; did you mean hotdash:webhooksEnabled?",
+            fix: "pulumi config rm hotdash:webhookEnabled --stack prod",
+        }]);
+    });
+
+    it("parses structured values that Pulumi hands over as JSON text", () => {
+        const v = happy();
+        v["hotdash:fly"] = JSON.stringify({ org: "hotdash" });
+        v["hotdash:webhooksEnabled"] = "true";
+        const cfg = validateConfig(raw(v), { stack: "prod", env: {} });
+        assert.equal(cfg.fly.org, "hotdash");
+        assert.equal(cfg.webhooks.enabled, true);
+    });
+
+    it("names malformed scalars and unknown process groups", () => {
+        const v = withApp("chatwoot", "machines", { web: 1, sidekiq: 2 });
+        v["hotdash:webhooksEnabled"] = "yes";
+        assert.deepEqual(problemsOf(v).map((p) => [p.key, p.message]), [
+            ["hotdash:apps.chatwoot.machines.sidekiq", "unknown process group; hotdash-chatwoot has web, worker"],
+            ["hotdash:webhooksEnabled", 'must be true or false, not "yes"'],
+        ]);
+    });
+
+    it("quotes fix values for the shell", () => {
+        assert.equal(fixCommand("prod", "webhooksEnabled", "true"), "pulumi config set hotdash:webhooksEnabled true --stack prod");
+        assert.equal(fixCommand("prod", "fly.org", "it's"), "pulumi config set --path hotdash:fly.org 'it'\\''s' --stack prod");
+    });
+
+    it("treats an encrypted secure value in a stack file as present", () => {
+        const r = rawFromStackFile("config:\n  hotdash:flyApiToken:\n    secure: v1:abc\n  other:key: 1\n");
+        assert.deepEqual(r, { values: { "hotdash:flyApiToken": ENCRYPTED }, secretKeys: ["hotdash:flyApiToken"] });
+    });
+
+    it("accepts the committed sandbox stack file as it is", () => {
+        const text = fs.readFileSync(path.join(ROOT, "Pulumi.sandbox.yaml"), "utf8");
+        const cfg = validateConfig(rawFromStackFile(text), { stack: "sandbox", env: {} });
+        assert.equal(cfg.environment, "sandbox");
+        assert.equal(cfg.apps.chatwoot.name, "hotdash-chatwoot");
+    });
+
+    it("lists exactly what the committed prod stack file still lacks", () => {
+        const text = fs.readFileSync(path.join(ROOT, "Pulumi.prod.yaml"), "utf8");
+        let error: ConfigError | undefined;
+        try {
+            validateConfig(rawFromStackFile(text), { stack: "prod", env: {} });
+        } catch (err) {
+            error = err as ConfigError;
+        }
+        assert.ok(error instanceof ConfigError);
+        assert.deepEqual(error.problems.map((p) => p.key), [
+            "hotdash:fly.org",
+            "hotdash:supabase.projectRef",
+            "hotdash:apps.agentService.image",
+            "hotdash:apps.llamaindexMcp.image",
+            "hotdash:apps.chatwoot.image",
+            "hotdash:chatwoot.accountId",
+            "hotdash:flyApiToken",
+            "hotdash:supabaseAccessToken",
+            "hotdash:chatwootApiToken",
+            "hotdash:supabaseServiceRoleKey",
+        ]);
+    });
+});
