@@ -297,8 +297,10 @@ export class HttpClient {
             }
             return { response: { status: res.statusCode, headers: resHeaders, body: parseBody(text, resHeaders), requestId: this.requestId(resHeaders) } };
         } catch (err) {
-            const e = err as { code?: string; name?: string; message?: string; cause?: { code?: string } };
-            const code = e.code ?? e.cause?.code ?? (e.name === "TimeoutError" ? "TIMEOUT_ERR" : e.name === "AbortError" ? "ABORT_ERR" : undefined);
+            const e = err as { code?: unknown; name?: string; message?: string; cause?: { code?: unknown } };
+            // DOMExceptions (our timeout signal) carry a numeric legacy `code`: name them by their `name` instead.
+            const code = e.name === "TimeoutError" ? "TIMEOUT_ERR" : e.name === "AbortError" ? "ABORT_ERR"
+                : typeof e.code === "string" ? e.code : typeof e.cause?.code === "string" ? e.cause.code : undefined;
             return { ...(code ? { code } : {}), cause: e.message ?? String(err) };
         }
     }

@@ -6,6 +6,11 @@ import { parse as parseYaml } from "yaml";
 import { ENCRYPTED, type LaunchConfig, type RawConfig } from "./types";
 import { NAMESPACE, validateConfig } from "./validate";
 
+/** Whether a config key was set with --secret. The SDK exports this at run time but marks it internal in its types. */
+function isConfigSecret(key: string): boolean {
+    return (require("@pulumi/pulumi/runtime/config") as { isConfigSecret(k: string): boolean }).isConfigSecret(key);
+}
+
 /** Raw config of the running Pulumi program. */
 export function rawFromPulumi(): RawConfig {
     const all = pulumi.runtime.allConfig();
@@ -14,7 +19,7 @@ export function rawFromPulumi(): RawConfig {
     for (const [key, value] of Object.entries(all)) {
         if (!key.startsWith(`${NAMESPACE}:`)) continue;
         values[key] = value;
-        if (pulumi.runtime.isConfigSecret(key)) secretKeys.push(key);
+        if (isConfigSecret(key)) secretKeys.push(key);
     }
     return { values, secretKeys };
 }

@@ -41,9 +41,9 @@ export interface ConfigProblem {
 
 export class ConfigError extends Error {
     override readonly name = "ConfigError";
-    constructor(readonly stack: string, readonly problems: readonly ConfigProblem[]) {
+    constructor(readonly stackName: string, readonly problems: readonly ConfigProblem[]) {
         super(
-            `hotdash config for stack "${stack}" has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
+            `hotdash config for stack "${stackName}" has ${problems.length} problem${problems.length === 1 ? "" : "s"}:\n` +
             problems.map((p) => `  - ${p.key}: ${p.message}\n      fix: ${p.fix}`).join("\n"),
         );
     }
@@ -124,7 +124,7 @@ function distance(a: string, b: string): number {
     return row[b.length]!;
 }
 
-function isPlaceholder(v: unknown): v is string {
+function isPlaceholder(v: unknown): boolean {
     return typeof v === "string" && /^<.*>$/.test(v.trim());
 }
 

@@ -1,0 +1,22 @@
+// Lint: typescript-eslint's recommended rules, plus the project's own few.
+import tseslint from "typescript-eslint";
+
+export default tseslint.config(
+    { ignores: ["node_modules/**", ".sandbox/**", "reports/**"] },
+    ...tseslint.configs.recommended,
+    {
+        rules: {
+            // dynamic providers require undici and the vendor clients inside methods, so Pulumi's closure serializer
+            // emits a require() instead of serializing the package by value
+            "@typescript-eslint/no-require-imports": "off",
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+            "no-console": ["error", { allow: ["error"] }],
+            eqeqeq: ["error", "always"],
+        },
+    },
+    {
+        // command-line entry points, benchmarks and the sandbox print to stdout by design
+        files: ["sandbox/main.ts", "ops/**", "bench/**"],
+        rules: { "no-console": "off" },
+    },
+);

@@ -1,0 +1,129 @@
+/**
+ * The local sandbox: one process, one loopback server per vendor API and per app, sharing a fault injector and a
+ * request log. Tests start it on free ports and reset it between cases; `npm run sandbox` starts it on the fixed
+ * ports that `Pulumi.sandbox.yaml` names.
+ */
+import { AppServer } from "./apps";
+import { ChatwootServer } from "./chatwoot";
+import { FaultInjector, type FaultPlan } from "./faults";
+import { FlyServer } from "./fly";
+import { PostgrestServer, Tables } from "./postgrest";
+import type { LoggedRequest, SandboxContext, VendorServer } from "./server";
+import { SupabaseServer } from "./supabase";
+import { SANDBOX_CREDENTIALS, SANDBOX_PORTS, type SandboxServerName } from "./credentials";
+import { APPS } from "../components/catalog";
+
+export interface SandboxOptions {
+    /** Port per server; 0 or absent picks a free one. */
+    readonly ports?: Partial<Record<SandboxServerName, number>>;
+    /** 1 is real time; smaller values shrink boot delays and rate-limit windows for tests. Defaults to 1. */
+    readonly timeScale?: number;
+    /** Faults to inject from the start. Defaults to none. */
+    readonly faults?: FaultPlan;
+}
+
+export interface Sandbox {
+    readonly fly: FlyServer;
+    readonly supabase: SupabaseServer;
+    readonly supabaseRest: PostgrestServer;
+    readonly chatwoot: ChatwootServer;
+    readonly agentService: AppServer;
+    readonly llamaindexMcp: AppServer;
+    /** Base URL of every server, by name. */
+    readonly urls: Readonly<Record<SandboxServerName | "hotdash-chatwoot", string>>;
+    readonly faults: FaultInjector;
+    /** Every request every server saw, in order. */
+    readonly log: LoggedRequest[];
+    /** Requests that could change state (anything but GET and HEAD), optionally for one server. */
+    mutatingRequests(server?: string): LoggedRequest[];
+    /** The `hotdash` config of a stack pointed at this sandbox, as `Pulumi.sandbox.yaml` is at the default ports. */
+    stackConfig(): Record<string, unknown>;
+    /** Back to the initial state: data, faults, log and rate limits. */
+    reset(): void;
+    stop(): Promise<void>;
+}
+
+export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> {
+    const faults = new FaultInjector();
+    if (opts.faults) faults.set(opts.faults);
+    const log: LoggedRequest[] = [];
+    const ctx: SandboxContext = { faults, log, timeScale: opts.timeScale ?? 1 };
+    const tables = new Tables();
+    const fly = new FlyServer(ctx);
+    const supabase = new SupabaseServer(ctx);
+    const supabaseRest = new PostgrestServer(ctx, tables);
+    const chatwoot = new ChatwootServer(ctx);
+    const agentService = new AppServer(ctx, APPS.agentService.name);
+    const llamaindexMcp = new AppServer(ctx, APPS.llamaindexMcp.name);
+    const servers: Record<SandboxServerName, VendorServer> = {
+        fly, supabase, "supabase-rest": supabaseRest, chatwoot,
+        "hotdash-agent-service": agentService, "hotdash-llamaindex-mcp": llamaindexMcp,
+    };
+    const started: VendorServer[] = [];
+    try {
+        for (const [name, server] of Object.entries(servers) as [SandboxServerName, VendorServer][]) {
+            await server.listen(opts.ports?.[name] ?? 0);
+            started.push(server);
+        }
+    } catch (err) {
+        await Promise.all(started.map((s) => s.close()));
+        const e = err as NodeJS.ErrnoException;
+        if (e.code === "EADDRINUSE") {
+            throw new Error(`sandbox: a port is already in use (${e.message}); stop the other sandbox (Ctrl-C in its terminal) or pick other ports`);
+        }
+        throw err;
+    }
+    const urls = {
+        ...Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])),
+        "hotdash-chatwoot": chatwoot.url, // Chatwoot is the hotdash-chatwoot app
+    } as Record<SandboxServerName | "hotdash-chatwoot", string>;
+
+    return {
+        fly, supabase, supabaseRest, chatwoot, agentService, llamaindexMcp, urls, faults, log,
+        mutatingRequests: (server) => log.filter((r) => r.method !== "GET" && r.method !== "HEAD" && (!server || r.server === server)),
+        stackConfig: () => sandboxStackConfig(urls),
+        reset: () => {
+            for (const s of Object.values(servers)) s.reset();
+            faults.clear();
+            log.length = 0;
+        },
+        stop: async () => {
+            await Promise.all(Object.values(servers).map((s) => s.close()));
+        },
+    };
+}
+
+/** The hotdash config of a stack whose endpoints are these sandbox URLs. */
+export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "hotdash-chatwoot", string>>): Record<string, unknown> {
+    const c = SANDBOX_CREDENTIALS;
+    const image = (app: string, digest: string): string => `registry.fly.io/${app}@sha256:${digest}`;
+    return {
+        "hotdash:environment": "sandbox",
+        "hotdash:fly": { apiUrl: `${urls.fly}/v1`, org: c.flyOrg, primaryRegion: "iad" },
+        "hotdash:supabase": { apiUrl: urls.supabase, projectRef: c.supabaseProjectRef, url: urls["supabase-rest"] },
+        "hotdash:chatwoot": { accountId: c.chatwootAccountId },
+        "hotdash:apps": {
+            agentService: { image: image(APPS.agentService.name, SANDBOX_IMAGE_DIGESTS.agentService), publicUrl: urls["hotdash-agent-service"] },
+            llamaindexMcp: { image: image(APPS.llamaindexMcp.name, SANDBOX_IMAGE_DIGESTS.llamaindexMcp), publicUrl: urls["hotdash-llamaindex-mcp"] },
+            chatwoot: {
+                image: `chatwoot/chatwoot:v4.15.1@sha256:${SANDBOX_IMAGE_DIGESTS.chatwoot}`,
+                publicUrl: urls["hotdash-chatwoot"],
+                machines: { web: 1, worker: 1 },
+            },
+        },
+        "hotdash:webhooksEnabled": true,
+        "hotdash:flyApiToken": c.flyOrgToken,
+        "hotdash:supabaseAccessToken": c.supabaseAccessToken,
+        "hotdash:chatwootApiToken": c.chatwootAdminToken,
+        "hotdash:supabaseServiceRoleKey": c.supabaseServiceRoleKey,
+    };
+}
+
+/** Digests of the sandbox's first images (sha256 of `<app>:sandbox-v1`). */
+export const SANDBOX_IMAGE_DIGESTS = {
+    agentService: "6cda3465c11130becedd1dd2fddf611294077ac559b293db526ed26813ae787c",
+    llamaindexMcp: "67d72d732517fe3d67b4600acb996d554e42ffa48546e58f46dcea720d1c6c29",
+    chatwoot: "6ec1d3c7be92580f656470b61b48b8a00f5641a7aec847d8f1806aa5a899bd32",
+} as const;
+
+export const DEFAULT_PORTS = SANDBOX_PORTS;

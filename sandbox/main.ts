@@ -1,0 +1,40 @@
+/**
+ * `npm run sandbox`: starts every sandbox server on the ports `Pulumi.sandbox.yaml` names, prints one
+ * `SANDBOX <name> <url>` line per server, and runs until Ctrl-C (or SIGTERM), when it closes them all.
+ * `SANDBOX_FAULTS=<seed>:<rate>` injects that share of random faults, `SANDBOX_TIME_SCALE` shrinks its clocks, and
+ * `SANDBOX_FREE_PORTS=1` picks free ports instead (for running beside another sandbox).
+ */
+import { randomFaults } from "./faults";
+import { SANDBOX_PORTS } from "./credentials";
+import { startSandbox } from "./index";
+
+async function main(): Promise<void> {
+    const faultsSpec = process.env["SANDBOX_FAULTS"];
+    let faults;
+    if (faultsSpec) {
+        const m = /^(\d+):(0(?:\.\d+)?|1)$/.exec(faultsSpec);
+        if (!m) throw new Error(`SANDBOX_FAULTS must be <seed>:<rate between 0 and 1>, e.g. 7:0.2, not "${faultsSpec}"`);
+        faults = randomFaults(Number(m[1]), Number(m[2]));
+    }
+    const timeScale = Number(process.env["SANDBOX_TIME_SCALE"] ?? 1);
+    const ports = process.env["SANDBOX_FREE_PORTS"] === "1" ? {} : SANDBOX_PORTS;
+    const sandbox = await startSandbox({ ports, timeScale, ...(faults ? { faults } : {}) });
+    for (const [name, url] of Object.entries(sandbox.urls)) console.log(`SANDBOX ${name} ${url}`);
+    console.log("sandbox ready; Ctrl-C stops it");
+    let stopping = false;
+    const stop = (signal: string): void => {
+        if (stopping) return;
+        stopping = true;
+        void sandbox.stop().then(() => {
+            console.log(`sandbox stopped (${signal})`);
+            process.exit(0);
+        });
+    };
+    process.on("SIGINT", () => stop("SIGINT"));
+    process.on("SIGTERM", () => stop("SIGTERM"));
+}
+
+main().catch((err: Error) => {
+    console.error(`sandbox: ${err.message}`);
+    process.exit(1);
+});
