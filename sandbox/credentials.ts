@@ -26,6 +26,7 @@ export const SANDBOX_PORTS = {
     chatwoot: 4283,
     "hotdash-agent-service": 4284,
     "hotdash-llamaindex-mcp": 4285,
+    slack: 4286,
 } as const;
 
 export type SandboxServerName = keyof typeof SANDBOX_PORTS;

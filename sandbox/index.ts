@@ -9,6 +9,7 @@ import { FaultInjector, type FaultPlan } from "./faults";
 import { FlyServer } from "./fly";
 import { PostgrestServer, Tables } from "./postgrest";
 import type { LoggedRequest, SandboxContext, VendorServer } from "./server";
+import { SlackServer, SLACK_WEBHOOK_PATH } from "./slack";
 import { SupabaseServer } from "./supabase";
 import { SANDBOX_CREDENTIALS, SANDBOX_PORTS, type SandboxServerName } from "./credentials";
 import { APPS } from "../components/catalog";
@@ -29,6 +30,7 @@ export interface Sandbox {
     readonly chatwoot: ChatwootServer;
     readonly agentService: AppServer;
     readonly llamaindexMcp: AppServer;
+    readonly slack: SlackServer;
     /** Base URL of every server, by name. */
     readonly urls: Readonly<Record<SandboxServerName | "hotdash-chatwoot", string>>;
     readonly faults: FaultInjector;
@@ -55,9 +57,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const chatwoot = new ChatwootServer(ctx);
     const agentService = new AppServer(ctx, APPS.agentService.name);
     const llamaindexMcp = new AppServer(ctx, APPS.llamaindexMcp.name);
+    const slack = new SlackServer(ctx);
     const servers: Record<SandboxServerName, VendorServer> = {
         fly, supabase, "supabase-rest": supabaseRest, chatwoot,
-        "hotdash-agent-service": agentService, "hotdash-llamaindex-mcp": llamaindexMcp,
+        "hotdash-agent-service": agentService, "hotdash-llamaindex-mcp": llamaindexMcp, slack,
     };
     const started: VendorServer[] = [];
     try {
@@ -79,7 +82,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     } as Record<SandboxServerName | "hotdash-chatwoot", string>;
 
     return {
-        fly, supabase, supabaseRest, chatwoot, agentService, llamaindexMcp, urls, faults, log,
+        fly, supabase, supabaseRest, chatwoot, agentService, llamaindexMcp, slack, urls, faults, log,
         mutatingRequests: (server) => log.filter((r) => r.method !== "GET" && r.method !== "HEAD" && (!server || r.server === server)),
         stackConfig: () => sandboxStackConfig(urls),
         reset: () => {
@@ -112,10 +115,12 @@ export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "ho
             },
         },
         "hotdash:webhooksEnabled": true,
+        "hotdash:backups": { preLaunchDump: false },
         "hotdash:flyApiToken": c.flyOrgToken,
         "hotdash:supabaseAccessToken": c.supabaseAccessToken,
         "hotdash:chatwootApiToken": c.chatwootAdminToken,
         "hotdash:supabaseServiceRoleKey": c.supabaseServiceRoleKey,
+        "hotdash:alertSlackWebhookUrl": `${urls.slack}${SLACK_WEBHOOK_PATH}`,
     };
 }
 

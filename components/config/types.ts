@@ -56,8 +56,42 @@ export interface WebhookConfig {
     readonly rotation: number;
 }
 
-/** Secrets the stack needs, each from config (`--secret`) or a vendor's environment variable. */
-export type SecretName = "flyApiToken" | "supabaseAccessToken" | "chatwootApiToken" | "supabaseServiceRoleKey";
+export interface MonitoringConfig {
+    /** Alert when the share of 5xx answers exceeds this, in percent. Defaults to 0.1 (the checklist's target). */
+    readonly errorRatePercent: number;
+    /** Alert when p95 latency exceeds this, in milliseconds. Defaults to 500. */
+    readonly p95LatencyMs: number;
+    /** Alert when webhook deliveries verified fall below this, in percent. Defaults to 99. */
+    readonly webhookDeliveryPercent: number;
+    /** Alert when draft generation (p95) takes longer than this, in seconds. Defaults to 3. */
+    readonly draftGenerationSeconds: number;
+    /** Alert when more approvals than this are pending. Defaults to 50. */
+    readonly queueDepth: number;
+    /** How long a threshold must be breached before its alert fires (Prometheus duration). Defaults to 5m. */
+    readonly window: string;
+    /** Slack channel the alerts go to. Defaults to #launch-war-room. */
+    readonly alertChannel: string;
+}
+
+export interface BackupConfig {
+    /** Daily Supabase backup time, UTC `HH:MM:SS`. Defaults to 04:00:00. */
+    readonly scheduleFor: string;
+    /** Whether point-in-time recovery is expected on (an add-on the stack asserts, never buys). Defaults to false. */
+    readonly pitr: boolean;
+    /** The newest completed Supabase backup may be at most this old. Defaults to 26 hours. */
+    readonly maxBackupAgeHours: number;
+    /** Whether `pulumi up` takes a `pg_dump` before changing an app image. Defaults to true. */
+    readonly preLaunchDump: boolean;
+    /** Directory the dumps go to. Defaults to `backups`. */
+    readonly dumpDir: string;
+    /** Days Fly keeps each daily volume snapshot (1-60). Defaults to 14. */
+    readonly volumeSnapshotRetentionDays: number;
+}
+
+/** Secrets the stack needs, each from config (`--secret`) or a well-known environment variable. */
+export type SecretName =
+    | "flyApiToken" | "supabaseAccessToken" | "chatwootApiToken" | "supabaseServiceRoleKey"
+    | "alertSlackWebhookUrl" | "databaseUrl";
 
 export interface LaunchConfig {
     readonly stack: string;
@@ -67,7 +101,10 @@ export interface LaunchConfig {
     readonly chatwoot: ChatwootConfig;
     readonly apps: Readonly<Record<AppKey, AppConfig>>;
     readonly webhooks: WebhookConfig;
-    readonly secrets: Readonly<Record<SecretName, SecretSource>>;
+    readonly monitoring: MonitoringConfig;
+    readonly backups: BackupConfig;
+    /** Where each secret comes from; a secret not needed by this config (the database URL without dumps) is absent. */
+    readonly secrets: Readonly<Partial<Record<SecretName, SecretSource>>>;
 }
 
 /** Raw config as Pulumi hands it over: values by full key (`hotdash:fly`), structured values already parsed. */

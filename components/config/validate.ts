@@ -16,19 +16,30 @@ export const SECRET_SPECS: Readonly<Record<SecretName, { readonly env: string; r
     supabaseAccessToken: { env: "SUPABASE_ACCESS_TOKEN", describe: "Supabase personal access token (sbp_...)", placeholder: "<sbp_token>" },
     chatwootApiToken: { env: "CHATWOOT_API_TOKEN", describe: "access token of a Chatwoot administrator (Profile settings)", placeholder: "<chatwoot-token>" },
     supabaseServiceRoleKey: { env: "SUPABASE_SERVICE_ROLE_KEY", describe: "Supabase service-role (or sb_secret_) key the agent service writes with", placeholder: "<service-role-key>" },
+    alertSlackWebhookUrl: { env: "SLACK_WEBHOOK_URL", describe: "Slack incoming-webhook URL the alerts are posted to", placeholder: "<https://hooks.slack.com/services/...>" },
+    databaseUrl: { env: "DATABASE_URL", describe: "Supabase Postgres connection URL the pre-launch pg_dump reads", placeholder: "<postgresql://...>" },
 };
 
 const SECRET_NAMES = Object.keys(SECRET_SPECS) as SecretName[];
 
 /** Every key the namespace accepts; anything else is reported as unknown. */
 export const KNOWN_KEYS: readonly string[] = [
-    "environment", "fly", "supabase", "chatwoot", "apps", "webhooksEnabled", "webhookRotation", ...SECRET_NAMES,
+    "environment", "fly", "supabase", "chatwoot", "apps", "webhooksEnabled", "webhookRotation", "monitoring", "backups", ...SECRET_NAMES,
 ];
 
 export const DEFAULTS = {
     flyApiUrl: "https://api.machines.dev/v1",
     flyRegion: "iad",
     supabaseApiUrl: "https://api.supabase.com",
+    /** The launch checklist's success metrics and channel. */
+    monitoring: {
+        errorRatePercent: 0.1, p95LatencyMs: 500, webhookDeliveryPercent: 99, draftGenerationSeconds: 3,
+        queueDepth: 50, window: "5m", alertChannel: "#launch-war-room",
+    },
+    backups: {
+        scheduleFor: "04:00:00", pitr: false, maxBackupAgeHours: 26, preLaunchDump: true, dumpDir: "backups",
+        volumeSnapshotRetentionDays: 14,
+    },
 } as const;
 
 export interface ConfigProblem {
@@ -152,6 +163,8 @@ class Checker {
         const supabase = this.supabase();
         const apps = this.apps(fly.primaryRegion);
         const chatwoot = this.chatwoot(apps.chatwoot.publicUrl);
+        const monitoring = this.monitoring();
+        const backups = this.backups();
         return {
             stack: this.ctx.stack,
             environment: this.environment,
@@ -163,7 +176,9 @@ class Checker {
                 enabled: this.bool("webhooksEnabled", false),
                 rotation: this.integer(this.top("webhookRotation"), "webhookRotation", 0, { min: 0 }),
             },
-            secrets: this.secrets(),
+            monitoring,
+            backups,
+            secrets: this.secrets(backups.preLaunchDump),
         };
     }
 
@@ -263,8 +278,7 @@ class Checker {
         return n;
     }
 
-    private bool(name: string, fallback: boolean): boolean {
-        const v = this.top(name);
+    private bool(name: string, fallback: boolean, v: unknown = this.top(name)): boolean {
         if (v === undefined || v === null || v === "") return fallback;
         if (v === true || v === "true") return true;
         if (v === false || v === "false") return false;
@@ -398,9 +412,57 @@ class Checker {
         return out;
     }
 
-    private secrets(): Record<SecretName, SecretSource> {
-        const out = {} as Record<SecretName, SecretSource>;
+    /** A positive number at `path` (thresholds accept fractions). */
+    private positive(o: Obj, path: string, fallback: number, opts: { max?: number } = {}): number {
+        const v = o[path.slice(path.lastIndexOf(".") + 1)];
+        if (v === undefined || v === null || v === "") return fallback;
+        const n = typeof v === "string" ? Number(v) : v;
+        if (typeof n !== "number" || !Number.isFinite(n) || n <= 0 || (opts.max !== undefined && n > opts.max)) {
+            this.problem(path, `must be a number above 0${opts.max !== undefined ? ` and at most ${opts.max}` : ""}, not ${JSON.stringify(v)}`, String(fallback));
+            return fallback;
+        }
+        return n;
+    }
+
+    private monitoring(): LaunchConfig["monitoring"] {
+        const o = this.section("monitoring", "{p95LatencyMs: 500}");
+        const d = DEFAULTS.monitoring;
+        const window = this.string(o, "monitoring.window", { default: d.window, placeholder: d.window, describe: "a Prometheus duration such as 5m" });
+        if (window && !/^\d+[smh]$/.test(window)) this.problem("monitoring.window", `"${window}" is not a duration such as 30s, 5m or 1h`, d.window);
+        const channel = this.string(o, "monitoring.alertChannel", { default: d.alertChannel, placeholder: d.alertChannel, describe: "the Slack channel" });
+        if (channel && !/^#[a-z0-9_-]{1,80}$/.test(channel)) this.problem("monitoring.alertChannel", `"${channel}" is not a Slack channel such as #launch-war-room`, d.alertChannel);
+        return {
+            errorRatePercent: this.positive(o, "monitoring.errorRatePercent", d.errorRatePercent, { max: 100 }),
+            p95LatencyMs: this.positive(o, "monitoring.p95LatencyMs", d.p95LatencyMs),
+            webhookDeliveryPercent: this.positive(o, "monitoring.webhookDeliveryPercent", d.webhookDeliveryPercent, { max: 100 }),
+            draftGenerationSeconds: this.positive(o, "monitoring.draftGenerationSeconds", d.draftGenerationSeconds),
+            queueDepth: this.integer(o["queueDepth"], "monitoring.queueDepth", d.queueDepth, { min: 1 }),
+            window,
+            alertChannel: channel,
+        };
+    }
+
+    private backups(): LaunchConfig["backups"] {
+        const o = this.section("backups", "{scheduleFor: 04:00:00}");
+        const d = DEFAULTS.backups;
+        const scheduleFor = this.string(o, "backups.scheduleFor", { default: d.scheduleFor, placeholder: d.scheduleFor, describe: "a UTC time of day, HH:MM:SS" });
+        if (scheduleFor && !/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(scheduleFor)) {
+            this.problem("backups.scheduleFor", `"${scheduleFor}" is not a UTC time of day such as 04:00:00`, d.scheduleFor);
+        }
+        return {
+            scheduleFor,
+            pitr: this.bool("backups.pitr", d.pitr, o["pitr"]),
+            maxBackupAgeHours: this.positive(o, "backups.maxBackupAgeHours", d.maxBackupAgeHours),
+            preLaunchDump: this.bool("backups.preLaunchDump", d.preLaunchDump, o["preLaunchDump"]),
+            dumpDir: this.string(o, "backups.dumpDir", { default: d.dumpDir, placeholder: d.dumpDir, describe: "a directory for the dumps" }),
+            volumeSnapshotRetentionDays: this.integer(o["volumeSnapshotRetentionDays"], "backups.volumeSnapshotRetentionDays", d.volumeSnapshotRetentionDays, { min: 1, max: 60 }),
+        };
+    }
+
+    private secrets(needDatabaseUrl: boolean): Partial<Record<SecretName, SecretSource>> {
+        const out: Partial<Record<SecretName, SecretSource>> = {};
         for (const name of SECRET_NAMES) {
+            if (name === "databaseUrl" && !needDatabaseUrl) continue;
             const spec = SECRET_SPECS[name];
             const full = `${NAMESPACE}:${name}`;
             const v = this.raw.values[full];

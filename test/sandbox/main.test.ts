@@ -28,7 +28,7 @@ describe("npm run sandbox", () => {
         const lines = out.split("\n").filter((l) => l.startsWith("SANDBOX "));
         const urls = Object.fromEntries(lines.map((l) => l.split(" ").slice(1) as [string, string]));
         assert.deepEqual(Object.keys(urls).sort(), [
-            "chatwoot", "fly", "hotdash-agent-service", "hotdash-chatwoot", "hotdash-llamaindex-mcp", "supabase", "supabase-rest",
+            "chatwoot", "fly", "hotdash-agent-service", "hotdash-chatwoot", "hotdash-llamaindex-mcp", "slack", "supabase", "supabase-rest",
         ]);
         for (const url of Object.values(urls)) assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
         assert.equal((await call(`${urls["hotdash-agent-service"]}/health`)).status, 200);
@@ -43,11 +43,8 @@ describe("npm run sandbox", () => {
     it("listens by default on the ports Pulumi.sandbox.yaml names, with its tokens", () => {
         const committed = rawFromStackFile(fs.readFileSync(path.join(ROOT, "Pulumi.sandbox.yaml"), "utf8")).values;
         const at = (port: number): string => `http://127.0.0.1:${port}`;
-        const expected = sandboxStackConfig({
-            fly: at(SANDBOX_PORTS.fly), supabase: at(SANDBOX_PORTS.supabase), "supabase-rest": at(SANDBOX_PORTS["supabase-rest"]),
-            chatwoot: at(SANDBOX_PORTS.chatwoot), "hotdash-chatwoot": at(SANDBOX_PORTS.chatwoot),
-            "hotdash-agent-service": at(SANDBOX_PORTS["hotdash-agent-service"]), "hotdash-llamaindex-mcp": at(SANDBOX_PORTS["hotdash-llamaindex-mcp"]),
-        });
+        const urls = Object.fromEntries(Object.entries(SANDBOX_PORTS).map(([name, port]) => [name, at(port)]));
+        const expected = sandboxStackConfig({ ...urls, "hotdash-chatwoot": at(SANDBOX_PORTS.chatwoot) } as Parameters<typeof sandboxStackConfig>[0]);
         assert.deepEqual(committed, expected);
         assert.equal(committed["hotdash:flyApiToken"], C.flyOrgToken);
     });

@@ -23,9 +23,14 @@ function happy(): Record<string, unknown> {
         "hotdash:supabaseAccessToken": `sbp_${"0".repeat(40)}`,
         "hotdash:chatwootApiToken": "cw",
         "hotdash:supabaseServiceRoleKey": "srk",
+        "hotdash:alertSlackWebhookUrl": "https://hooks.slack.com/services/T/B/x",
+        "hotdash:databaseUrl": "postgresql://u:p@db.example:5432/postgres",
     };
 }
-const SECRETS = ["hotdash:flyApiToken", "hotdash:supabaseAccessToken", "hotdash:chatwootApiToken", "hotdash:supabaseServiceRoleKey"];
+const SECRETS = [
+    "hotdash:flyApiToken", "hotdash:supabaseAccessToken", "hotdash:chatwootApiToken", "hotdash:supabaseServiceRoleKey",
+    "hotdash:alertSlackWebhookUrl", "hotdash:databaseUrl",
+];
 
 function raw(values: Record<string, unknown>, secretKeys: string[] = SECRETS): RawConfig {
     return { values, secretKeys };
@@ -82,6 +87,8 @@ describe("config validation", () => {
             "hotdash:supabaseAccessToken",
             "hotdash:chatwootApiToken",
             "hotdash:supabaseServiceRoleKey",
+            "hotdash:alertSlackWebhookUrl",
+            "hotdash:databaseUrl",
         ]);
         assert.equal(error.problems[0]!.fix, "pulumi config set --path hotdash:fly.org '<fly-org-slug>' --stack prod");
         assert.equal(error.problems[2]!.fix,
@@ -89,7 +96,7 @@ describe("config validation", () => {
         assert.equal(error.problems[6]!.message,
             "missing: the Fly.io API token (`fly tokens create org`). Set it as a secret, or export FLY_API_TOKEN");
         assert.equal(error.problems[6]!.fix, "pulumi config set --secret hotdash:flyApiToken '<fly-api-token>' --stack prod");
-        assert.match(error.message, /^hotdash config for stack "prod" has 10 problems:\n/);
+        assert.match(error.message, /^hotdash config for stack "prod" has 12 problems:\n/);
         for (const p of error.problems) assert.ok(error.message.includes(`  - ${p.key}: ${p.message}\n      fix: ${p.fix}`));
     });
 
@@ -98,7 +105,10 @@ describe("config validation", () => {
         for (const k of SECRETS) delete v[k];
         const cfg = validateConfig(raw(v, []), {
             stack: "prod",
-            env: { FLY_API_TOKEN: "x", SUPABASE_ACCESS_TOKEN: "y", CHATWOOT_API_TOKEN: "z", SUPABASE_SERVICE_ROLE_KEY: "w" },
+            env: {
+                FLY_API_TOKEN: "x", SUPABASE_ACCESS_TOKEN: "y", CHATWOOT_API_TOKEN: "z", SUPABASE_SERVICE_ROLE_KEY: "w",
+                SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/x", DATABASE_URL: "postgresql://db",
+            },
         });
         assert.deepEqual(cfg.secrets.supabaseAccessToken, { from: "env", variable: "SUPABASE_ACCESS_TOKEN" });
     });
@@ -199,6 +209,33 @@ describe("config validation", () => {
         ]);
     });
 
+    it("fills monitoring thresholds and backup settings from the checklist, and names bad ones", () => {
+        const cfg = validateConfig(raw(happy()), { stack: "prod", env: {} });
+        assert.deepEqual(cfg.monitoring, {
+            errorRatePercent: 0.1, p95LatencyMs: 500, webhookDeliveryPercent: 99, draftGenerationSeconds: 3,
+            queueDepth: 50, window: "5m", alertChannel: "#launch-war-room",
+        });
+        assert.equal(cfg.backups.scheduleFor, "04:00:00");
+        const v = happy();
+        v["hotdash:monitoring"] = { p95LatencyMs: -5, window: "five minutes", alertChannel: "war-room" };
+        v["hotdash:backups"] = { scheduleFor: "4am", volumeSnapshotRetentionDays: 90 };
+        assert.deepEqual(problemsOf(v).map((p) => [p.key, p.message]), [
+            ["hotdash:monitoring.window", '"five minutes" is not a duration such as 30s, 5m or 1h'],
+            ["hotdash:monitoring.alertChannel", '"war-room" is not a Slack channel such as #launch-war-room'],
+            ["hotdash:monitoring.p95LatencyMs", "must be a number above 0, not -5"],
+            ["hotdash:backups.scheduleFor", '"4am" is not a UTC time of day such as 04:00:00'],
+            ["hotdash:backups.volumeSnapshotRetentionDays", "must be an integer between 1 and 60, not 90"],
+        ]);
+    });
+
+    it("needs the database URL only when a pre-launch dump is wanted", () => {
+        const v = happy();
+        delete v["hotdash:databaseUrl"];
+        assert.deepEqual(problemsOf(v).map((p) => p.key), ["hotdash:databaseUrl"]);
+        v["hotdash:backups"] = { preLaunchDump: false };
+        assert.equal(validateConfig(raw(v), { stack: "prod", env: {} }).secrets.databaseUrl, undefined);
+    });
+
     it("quotes fix values for the shell", () => {
         assert.equal(fixCommand("prod", "webhooksEnabled", "true"), "pulumi config set hotdash:webhooksEnabled true --stack prod");
         assert.equal(fixCommand("prod", "fly.org", "it's"), "pulumi config set --path hotdash:fly.org 'it'\\''s' --stack prod");
@@ -236,6 +273,8 @@ describe("config validation", () => {
             "hotdash:supabaseAccessToken",
             "hotdash:chatwootApiToken",
             "hotdash:supabaseServiceRoleKey",
+            "hotdash:alertSlackWebhookUrl",
+            "hotdash:databaseUrl",
         ]);
     });
 });
