@@ -1,5 +1,6 @@
 /** Every benchmark `npm run bench` runs, in order. Each returns its figures by name. */
 import { httpOverhead } from "./http";
+import { signatureVerify } from "./signature";
 
 export interface Benchmark {
     readonly name: string;
@@ -7,4 +8,4 @@ export interface Benchmark {
     run(): Promise<Record<string, number>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [httpOverhead];
+export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify];

@@ -1,0 +1,141 @@
+/**
+ * Chatwoot webhook signatures (Chatwoot >= 4.11.2, `lib/webhooks/trigger.rb`): every delivery carries
+ *
+ *     X-Chatwoot-Signature: sha256=<hex HMAC-SHA256(secret, "<X-Chatwoot-Timestamp>.<raw body>")>
+ *     X-Chatwoot-Timestamp: <unix seconds>
+ *     X-Chatwoot-Delivery:  <uuid, stable across retries>
+ *
+ * `signDelivery` produces them (the sandbox's deliveries, the go/no-go's test delivery); `verifyDelivery` checks them
+ * in a receiver. The delivery id is NOT covered by the signature, so a receiver that deduplicates on it should also
+ * remember the signature header it accepted (one per timestamp and body) for the tolerance window.
+ *
+ * Pulumi's closure serializer captures this module when a dynamic provider uses it: hence only plain constants at
+ * module level (no Map/Set, no Error subclasses) and node built-ins imported normally (emitted as `require`).
+ */
+import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
+
+/** The headers' names as Chatwoot sends them (HTTP header names are case-insensitive). */
+export const CHATWOOT_SIGNATURE_HEADER = "X-Chatwoot-Signature";
+export const CHATWOOT_TIMESTAMP_HEADER = "X-Chatwoot-Timestamp";
+export const CHATWOOT_DELIVERY_HEADER = "X-Chatwoot-Delivery";
+
+/** How far a delivery's timestamp may be from the receiver's clock, either way: the 5 minutes Chatwoot's PR suggests. */
+export const DEFAULT_TOLERANCE_SECONDS = 300;
+
+const SCHEME = "sha256=";
+const HEX_DIGEST_LENGTH = 64; // SHA-256 is 32 bytes
+const HEX = /^[0-9a-fA-F]+$/;
+const UNIX_SECONDS = /^[0-9]{1,12}$/; // Ruby's `Time.now.to_i.to_s`: plain decimal digits
+
+/** The three headers with lowercase keys, as Node's `req.headers` has them (a type, so it passes as a `HeaderSource`). */
+export type DeliveryHeaders = {
+    readonly "x-chatwoot-signature": string;
+    readonly "x-chatwoot-timestamp": string;
+    readonly "x-chatwoot-delivery": string;
+};
+
+export interface SignOptions {
+    /** Unix seconds to sign with. Defaults to now. */
+    readonly timestamp?: number;
+    /** The delivery id. Defaults to a fresh UUID. */
+    readonly deliveryId?: string;
+}
+
+/** Node's `IncomingHttpHeaders` (or any record, any key case), or a fetch `Headers`. */
+export type HeaderSource = Readonly<Record<string, string | readonly string[] | undefined>> | { get(name: string): string | null };
+
+export interface VerifyOptions {
+    readonly headers: HeaderSource;
+    /** The request body exactly as received, before any JSON parse. A string is taken as its UTF-8 bytes. */
+    readonly rawBody: Buffer | string;
+    /** Accepted secrets, current first; list the previous one too while a rotation is under way. */
+    readonly secrets: readonly string[];
+    /** The receiver's clock in milliseconds since the epoch. Defaults to `Date.now`. */
+    readonly now?: () => number;
+    /** Defaults to `DEFAULT_TOLERANCE_SECONDS` (300). */
+    readonly toleranceSeconds?: number;
+}
+
+/**
+ * Why a delivery was refused. `malformed_signature` covers any signature or timestamp header that does not parse;
+ * a well-formed signature of the wrong length or value is `bad_signature`.
+ */
+export type VerifyFailure = "missing_header" | "malformed_signature" | "stale" | "future" | "bad_signature";
+
+/** Never carries a secret or the expected signature, so it is safe to log or return to the caller. */
+export type VerifyResult =
+    | { readonly ok: true; readonly secretIndex: number; readonly deliveryId: string }
+    | { readonly ok: false; readonly reason: VerifyFailure };
+
+/** The signature, timestamp and delivery headers for one delivery of `rawBody`. */
+export function signDelivery(secret: string, rawBody: Buffer | string, opts: SignOptions = {}): DeliveryHeaders {
+    requireSecret(secret);
+    const timestamp = opts.timestamp ?? Math.floor(Date.now() / 1000);
+    if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new TypeError("signDelivery: timestamp must be a non-negative integer of unix seconds");
+    const ts = String(timestamp);
+    return {
+        "x-chatwoot-signature": SCHEME + hmac(secret, ts, rawBody).toString("hex"),
+        "x-chatwoot-timestamp": ts,
+        "x-chatwoot-delivery": opts.deliveryId ?? randomUUID(),
+    };
+}
+
+/** Checks a delivery's signature against each accepted secret in turn, and its timestamp against the clock. */
+export function verifyDelivery(opts: VerifyOptions): VerifyResult {
+    if (opts.secrets.length === 0) throw new TypeError("verifyDelivery: no accepted secrets given");
+    for (const secret of opts.secrets) requireSecret(secret);
+
+    const signature = header(opts.headers, "x-chatwoot-signature");
+    const ts = header(opts.headers, "x-chatwoot-timestamp");
+    const deliveryId = header(opts.headers, "x-chatwoot-delivery");
+    if (!signature || !ts || !deliveryId) return fail("missing_header");
+
+    if (!signature.startsWith(SCHEME) || !UNIX_SECONDS.test(ts)) return fail("malformed_signature");
+    const hex = signature.slice(SCHEME.length);
+    if (!HEX.test(hex)) return fail("malformed_signature");
+    // a length mismatch is a wrong signature, not a malformed one; timingSafeEqual would throw on it
+    if (hex.length !== HEX_DIGEST_LENGTH) return fail("bad_signature");
+
+    // the clock is compared in whole seconds, as the sender truncates its own (`to_i`)
+    const age = Math.floor((opts.now ?? Date.now)() / 1000) - Number(ts);
+    const tolerance = opts.toleranceSeconds ?? DEFAULT_TOLERANCE_SECONDS;
+    if (age > tolerance) return fail("stale");
+    if (age < -tolerance) return fail("future");
+
+    const given = Buffer.from(hex, "hex");
+    // stops at the first match: timing then shows only which accepted secret signed, never how close a forgery came
+    for (let i = 0; i < opts.secrets.length; i++) {
+        if (timingSafeEqual(hmac(opts.secrets[i] as string, ts, opts.rawBody), given)) return { ok: true, secretIndex: i, deliveryId };
+    }
+    return fail("bad_signature");
+}
+
+/** HMAC-SHA256 over `<ts>.<body>`, fed in two updates so the raw body is never copied. */
+function hmac(secret: string, ts: string, body: Buffer | string): Buffer {
+    return createHmac("sha256", secret).update(ts + ".").update(body).digest();
+}
+
+function fail(reason: VerifyFailure): VerifyResult {
+    return { ok: false, reason };
+}
+
+function requireSecret(secret: string): void {
+    // an empty key would "verify" anything signed with an empty key: a missing secret is a configuration error
+    if (typeof secret !== "string" || secret.length === 0) throw new TypeError("webhook secret is empty or not a string");
+}
+
+/** One header's value, case-insensitively; repeated headers are joined as Node joins them, so they fail to parse. */
+function header(headers: HeaderSource, lowerName: string): string | undefined {
+    if (typeof headers.get === "function") return (headers as { get(name: string): string | null }).get(lowerName) ?? undefined;
+    const record = headers as Readonly<Record<string, string | readonly string[] | undefined>>;
+    let value = record[lowerName];
+    if (value === undefined) {
+        for (const key of Object.keys(record)) {
+            if (key.toLowerCase() === lowerName) {
+                value = record[key];
+                break;
+            }
+        }
+    }
+    return typeof value === "string" || value === undefined ? value : value.join(", ");
+}
