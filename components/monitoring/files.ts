@@ -1,0 +1,40 @@
+/**
+ * The whole monitoring machine's config, generated from one `LaunchConfig`: Prometheus, its rules, the blackbox
+ * exporter and Alertmanager run side by side on one machine, so they reach each other on 127.0.0.1. Secrets (the
+ * Slack webhook URL, the Fly metrics token) appear only as the paths of files a Fly secret fills in.
+ */
+import type { LaunchConfig } from "../config/types";
+import { renderAlertmanagerConfig, SLACK_WEBHOOK_URL_FILE } from "./alertmanager";
+import { renderBlackboxConfig } from "./blackbox";
+import { renderPrometheusConfig } from "./prometheus";
+import { renderAlertRules } from "./rules";
+
+export const MONITORING_PATHS = {
+    prometheusConfig: "/etc/prometheus/prometheus.yml",
+    rules: "/etc/prometheus/rules/hotdash.yml",
+    blackboxConfig: "/etc/prometheus/blackbox.yml",
+    alertmanagerConfig: "/etc/alertmanager/alertmanager.yml",
+    /** Secret files: filled from Fly secrets, never generated. */
+    slackWebhookUrl: SLACK_WEBHOOK_URL_FILE,
+    flyMetricsToken: "/etc/prometheus/secrets/fly-metrics-token",
+} as const;
+
+/** The exporters' default ports, on the monitoring machine's loopback. */
+export const LOCAL_ADDRESSES = { blackbox: "127.0.0.1:9115", alertmanager: "127.0.0.1:9093" } as const;
+
+/** Generated files by absolute path. */
+export function monitoringFiles(config: LaunchConfig): Record<string, string> {
+    const p = MONITORING_PATHS;
+    return {
+        [p.prometheusConfig]: renderPrometheusConfig(config.apps, {
+            blackboxAddress: LOCAL_ADDRESSES.blackbox,
+            alertmanagerAddress: LOCAL_ADDRESSES.alertmanager,
+            ruleFiles: [p.rules],
+            // the sandbox has no managed Prometheus to federate from
+            ...(config.environment === "production" ? { flyFederation: { org: config.fly.org, tokenFile: p.flyMetricsToken } } : {}),
+        }),
+        [p.rules]: renderAlertRules({ monitoring: config.monitoring, apps: config.apps, stack: config.stack }),
+        [p.blackboxConfig]: renderBlackboxConfig(),
+        [p.alertmanagerConfig]: renderAlertmanagerConfig(config.monitoring, { slackWebhookUrlFile: p.slackWebhookUrl }),
+    };
+}
