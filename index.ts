@@ -2,10 +2,77 @@
  * The HotDash launch stack. This file only reads the validated `hotdash` config (every problem is reported at once,
  * each with the command that fixes it) and composes the components that declare the launch.
  */
+import { agentServiceEnv, chatwootEnv, llamaindexEnv } from "./components/appEnv";
+import { APPS } from "./components/catalog";
+import { ChatwootKeys } from "./components/chatwoot/keys";
 import { loadFromPulumi } from "./components/config/load";
+import { secretValue } from "./components/config/secrets";
+import { FlyApp, type FlyAppArgs } from "./components/fly/app";
+import type { AppConfig } from "./components/config/types";
 
 const config = loadFromPulumi();
 
+/** What every app shares: where Fly is, the org, and how patiently to deploy. */
+function flyArgs(app: AppConfig): Pick<FlyAppArgs, "apiUrl" | "org" | "region" | "image" | "publicUrl" | "timeouts"> & { hostname?: string } {
+    return {
+        apiUrl: config.fly.apiUrl,
+        org: config.fly.org,
+        region: app.region,
+        image: app.image,
+        publicUrl: app.publicUrl,
+        timeouts: { healthSeconds: config.fly.deployTimeoutSeconds, criticalGraceSeconds: config.fly.checkGraceSeconds },
+        ...(app.hostname ? { hostname: app.hostname } : {}),
+    };
+}
+
+function processes(app: AppConfig): FlyAppArgs["processes"] {
+    return Object.fromEntries(Object.entries(APPS[app.key].processes).map(([group, facts]) => [
+        group, { machines: app.machines[group] ?? 0, public: facts.public, ...(facts.cmd ? { cmd: facts.cmd } : {}) },
+    ]));
+}
+
+const serviceRoleKey = secretValue(config, "supabaseServiceRoleKey");
+
+const llamaindex = new FlyApp(config.apps.llamaindexMcp.name, {
+    ...flyArgs(config.apps.llamaindexMcp),
+    processes: processes(config.apps.llamaindexMcp),
+    internalPort: APPS.llamaindexMcp.internalPort,
+    healthPath: APPS.llamaindexMcp.healthPath,
+    ...llamaindexEnv({ supabaseUrl: config.supabase.url, supabaseServiceRoleKey: serviceRoleKey }),
+});
+
+const agent = new FlyApp(config.apps.agentService.name, {
+    ...flyArgs(config.apps.agentService),
+    processes: processes(config.apps.agentService),
+    internalPort: APPS.agentService.internalPort,
+    healthPath: APPS.agentService.healthPath,
+    ...agentServiceEnv({
+        chatwootBaseUrl: config.chatwoot.baseUrl,
+        llamaindexUrl: llamaindex.url,
+        supabaseUrl: config.supabase.url,
+        chatwootApiToken: secretValue(config, "chatwootApiToken"),
+        supabaseServiceRoleKey: serviceRoleKey,
+    }),
+});
+
+const chatwootKeys = new ChatwootKeys("hotdash-chatwoot-keys");
+const chatwoot = new FlyApp(config.apps.chatwoot.name, {
+    ...flyArgs(config.apps.chatwoot),
+    processes: processes(config.apps.chatwoot),
+    internalPort: APPS.chatwoot.internalPort,
+    healthPath: APPS.chatwoot.healthPath,
+    guest: { cpuKind: "shared", cpus: 2, memoryMb: 2048 },
+    volume: { group: "web", name: "chatwoot_storage", path: "/app/storage", snapshotRetentionDays: config.backups.volumeSnapshotRetentionDays },
+    ...chatwootEnv({
+        frontendUrl: config.chatwoot.baseUrl,
+        databaseUrl: secretValue(config, "chatwootDatabaseUrl"),
+        redisUrl: secretValue(config, "chatwootRedisUrl"),
+        keys: chatwootKeys.env,
+    }),
+});
+
 /** Public URL of each service, as the launch checklist names them. */
-export const urls = Object.fromEntries(Object.values(config.apps).map((app) => [app.name, app.publicUrl]));
+export const urls = { [config.apps.agentService.name]: agent.url, [config.apps.llamaindexMcp.name]: llamaindex.url, [config.apps.chatwoot.name]: chatwoot.url };
+/** Per app and process group: the image digest it runs and the one before (what a rollback redeploys). */
+export const images = { [config.apps.agentService.name]: agent.groups, [config.apps.llamaindexMcp.name]: llamaindex.groups, [config.apps.chatwoot.name]: chatwoot.groups };
 export const webhooksEnabled = config.webhooks.enabled;

@@ -121,8 +121,14 @@ export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "ho
         "hotdash:chatwootApiToken": c.chatwootAdminToken,
         "hotdash:supabaseServiceRoleKey": c.supabaseServiceRoleKey,
         "hotdash:alertSlackWebhookUrl": `${urls.slack}${SLACK_WEBHOOK_PATH}`,
+        "hotdash:chatwootDatabaseUrl": SANDBOX_CHATWOOT_DATABASE_URL,
+        "hotdash:chatwootRedisUrl": SANDBOX_CHATWOOT_REDIS_URL,
     };
 }
+
+/** Chatwoot's own database and Redis in the sandbox: names only, as no sandbox machine really connects. */
+export const SANDBOX_CHATWOOT_DATABASE_URL = "postgresql://chatwoot:sandbox-db-password@127.0.0.1:5432/chatwoot_production";
+export const SANDBOX_CHATWOOT_REDIS_URL = "redis://:sandbox-redis-password@127.0.0.1:6379/0";
 
 /** Digests of the sandbox's first images (sha256 of `<app>:sandbox-v1`). */
 export const SANDBOX_IMAGE_DIGESTS = {

@@ -15,6 +15,10 @@ export interface FlyConfig {
     readonly org: string;
     /** Region for machines and volumes unless an app names its own. Defaults to `iad`. */
     readonly primaryRegion: string;
+    /** Seconds a deployed machine has to start and pass every check. Defaults to 300. */
+    readonly deployTimeoutSeconds: number;
+    /** Seconds a check may stay critical before the deploy counts the machine as failed. Defaults to 60. */
+    readonly checkGraceSeconds: number;
 }
 
 export interface SupabaseConfig {
@@ -91,7 +95,7 @@ export interface BackupConfig {
 /** Secrets the stack needs, each from config (`--secret`) or a well-known environment variable. */
 export type SecretName =
     | "flyApiToken" | "supabaseAccessToken" | "chatwootApiToken" | "supabaseServiceRoleKey"
-    | "alertSlackWebhookUrl" | "databaseUrl";
+    | "alertSlackWebhookUrl" | "databaseUrl" | "chatwootDatabaseUrl" | "chatwootRedisUrl";
 
 export interface LaunchConfig {
     readonly stack: string;

@@ -18,9 +18,14 @@ export const SECRET_SPECS: Readonly<Record<SecretName, { readonly env: string; r
     supabaseServiceRoleKey: { env: "SUPABASE_SERVICE_ROLE_KEY", describe: "Supabase service-role (or sb_secret_) key the agent service writes with", placeholder: "<service-role-key>" },
     alertSlackWebhookUrl: { env: "SLACK_WEBHOOK_URL", describe: "Slack incoming-webhook URL the alerts are posted to", placeholder: "<https://hooks.slack.com/services/...>" },
     databaseUrl: { env: "DATABASE_URL", describe: "Supabase Postgres connection URL the pre-launch pg_dump reads", placeholder: "<postgresql://...>" },
+    chatwootDatabaseUrl: { env: "CHATWOOT_DATABASE_URL", describe: "PostgreSQL URL of Chatwoot's own database", placeholder: "<postgresql://...>" },
+    chatwootRedisUrl: { env: "CHATWOOT_REDIS_URL", describe: "Redis URL of Chatwoot's queues and cache", placeholder: "<rediss://...>" },
 };
 
 const SECRET_NAMES = Object.keys(SECRET_SPECS) as SecretName[];
+
+/** The config keys that hold secrets (`hotdash:flyApiToken`, ...), whether or not they were set with --secret. */
+export const SECRET_NAMES_AS_KEYS: readonly string[] = SECRET_NAMES.map((n) => `hotdash:${n}`);
 
 /** Every key the namespace accepts; anything else is reported as unknown. */
 export const KNOWN_KEYS: readonly string[] = [
@@ -30,6 +35,8 @@ export const KNOWN_KEYS: readonly string[] = [
 export const DEFAULTS = {
     flyApiUrl: "https://api.machines.dev/v1",
     flyRegion: "iad",
+    deployTimeoutSeconds: 300,
+    checkGraceSeconds: 60,
     supabaseApiUrl: "https://api.supabase.com",
     /** The launch checklist's success metrics and channel. */
     monitoring: {
@@ -296,6 +303,8 @@ class Checker {
             apiUrl: this.url(o, "fly.apiUrl", { default: DEFAULTS.flyApiUrl, placeholder: DEFAULTS.flyApiUrl, describe: "the Machines API URL" }),
             org,
             primaryRegion: this.region(o, "fly.primaryRegion", DEFAULTS.flyRegion),
+            deployTimeoutSeconds: this.positive(o, "fly.deployTimeoutSeconds", DEFAULTS.deployTimeoutSeconds, { max: 3600 }),
+            checkGraceSeconds: this.positive(o, "fly.checkGraceSeconds", DEFAULTS.checkGraceSeconds, { max: 3600 }),
         };
     }
 

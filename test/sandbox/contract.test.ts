@@ -103,7 +103,7 @@ describe("sandbox vendor contracts", () => {
             assert.equal(r.status, 201);
             const taken = await call(url, { method: "POST", headers: fly, body: { name: "hotdash-taken-elsewhere", org_slug: "hotdash" } });
             assert.deepEqual([taken.status, taken.body], [422, { error: "Validation failed: Name has already been taken", status: "name_taken" }]);
-            sandbox().fly.apps["someone-else"] = { id: "x", name: "someone-else", org: "other", createdAt: 0, network: "default" };
+            sandbox().fly.seedApp("someone-else", "other");
             const foreign = await call(`${url}/someone-else`, { headers: fly });
             assert.deepEqual([foreign.status, foreign.body], [403, { error: "unauthorized" }]);
         });

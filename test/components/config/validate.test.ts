@@ -25,11 +25,13 @@ function happy(): Record<string, unknown> {
         "hotdash:supabaseServiceRoleKey": "srk",
         "hotdash:alertSlackWebhookUrl": "https://hooks.slack.com/services/T/B/x",
         "hotdash:databaseUrl": "postgresql://u:p@db.example:5432/postgres",
+        "hotdash:chatwootDatabaseUrl": "postgresql://cw:p@cw-db.example:5432/chatwoot",
+        "hotdash:chatwootRedisUrl": "rediss://default:p@cw-redis.example:6379",
     };
 }
 const SECRETS = [
     "hotdash:flyApiToken", "hotdash:supabaseAccessToken", "hotdash:chatwootApiToken", "hotdash:supabaseServiceRoleKey",
-    "hotdash:alertSlackWebhookUrl", "hotdash:databaseUrl",
+    "hotdash:alertSlackWebhookUrl", "hotdash:databaseUrl", "hotdash:chatwootDatabaseUrl", "hotdash:chatwootRedisUrl",
 ];
 
 function raw(values: Record<string, unknown>, secretKeys: string[] = SECRETS): RawConfig {
@@ -89,6 +91,8 @@ describe("config validation", () => {
             "hotdash:supabaseServiceRoleKey",
             "hotdash:alertSlackWebhookUrl",
             "hotdash:databaseUrl",
+            "hotdash:chatwootDatabaseUrl",
+            "hotdash:chatwootRedisUrl",
         ]);
         assert.equal(error.problems[0]!.fix, "pulumi config set --path hotdash:fly.org '<fly-org-slug>' --stack prod");
         assert.equal(error.problems[2]!.fix,
@@ -96,7 +100,7 @@ describe("config validation", () => {
         assert.equal(error.problems[6]!.message,
             "missing: the Fly.io API token (`fly tokens create org`). Set it as a secret, or export FLY_API_TOKEN");
         assert.equal(error.problems[6]!.fix, "pulumi config set --secret hotdash:flyApiToken '<fly-api-token>' --stack prod");
-        assert.match(error.message, /^hotdash config for stack "prod" has 12 problems:\n/);
+        assert.match(error.message, /^hotdash config for stack "prod" has 14 problems:\n/);
         for (const p of error.problems) assert.ok(error.message.includes(`  - ${p.key}: ${p.message}\n      fix: ${p.fix}`));
     });
 
@@ -108,6 +112,7 @@ describe("config validation", () => {
             env: {
                 FLY_API_TOKEN: "x", SUPABASE_ACCESS_TOKEN: "y", CHATWOOT_API_TOKEN: "z", SUPABASE_SERVICE_ROLE_KEY: "w",
                 SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/x", DATABASE_URL: "postgresql://db",
+                CHATWOOT_DATABASE_URL: "postgresql://cw", CHATWOOT_REDIS_URL: "rediss://cw",
             },
         });
         assert.deepEqual(cfg.secrets.supabaseAccessToken, { from: "env", variable: "SUPABASE_ACCESS_TOKEN" });
@@ -275,6 +280,8 @@ describe("config validation", () => {
             "hotdash:supabaseServiceRoleKey",
             "hotdash:alertSlackWebhookUrl",
             "hotdash:databaseUrl",
+            "hotdash:chatwootDatabaseUrl",
+            "hotdash:chatwootRedisUrl",
         ]);
     });
 });

@@ -1,0 +1,65 @@
+/**
+ * What every dynamic provider of the project shares. Providers are plain object literals that Pulumi serializes into
+ * the state: they hold no token. A token is read in `configure()` (the stack's config, which the engine hands over
+ * decrypted) or from the environment inside a method, and lives only in the provider process.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The stack config a provider's `configure()` receives. */
+export interface ProviderConfig {
+    get(key: string): string | undefined;
+}
+
+/** A dynamic provider that remembers the stack config it was configured with (in memory, never serialized). */
+export type ConfiguredProvider<I, O> = pulumi.dynamic.ResourceProvider<I, O> & { config?: ProviderConfig };
+
+/** Where a credential may come from, and how to set it when it is missing. */
+export interface CredentialSource {
+    /** Stack config key, e.g. `hotdash:flyApiToken`. */
+    readonly key: string;
+    /** Environment variable fallback, e.g. `FLY_API_TOKEN`. */
+    readonly env: string;
+    /** What it is, for the error. */
+    readonly describe: string;
+}
+
+/** The credential from the configured stack config, else the environment; a clear error naming both fixes if neither. */
+export function credential(config: ProviderConfig | undefined, source: CredentialSource): string {
+    const value = config?.get(source.key) ?? process.env[source.env];
+    if (value && value.trim()) return value.trim();
+    throw new Error(`${source.describe} is missing: set it with \`pulumi config set --secret ${source.key} <value>\` or export ${source.env}`);
+}
+
+/** A diff result from the names of changed and replacing properties. */
+export function diffResult(changed: readonly string[], replaces: readonly string[] = [], deleteBeforeReplace = false): pulumi.dynamic.DiffResult {
+    const all = [...new Set([...changed, ...replaces])];
+    return {
+        changes: all.length > 0,
+        ...(replaces.length ? { replaces: [...replaces] } : {}),
+        ...(deleteBeforeReplace && replaces.length ? { deleteBeforeReplace: true } : {}),
+    };
+}
+
+/** Names of the keys whose values differ (as JSON), among `keys`. */
+export function changedKeys<T extends object>(olds: Partial<T>, news: Partial<T>, keys: readonly (keyof T)[]): string[] {
+    return keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])).map(String);
+}
+
+/** The module of the project's dynamic resource types: `pulumi-nodejs:dynamic/hotdash:<Type>`. */
+export const DYNAMIC_MODULE = "hotdash";
+
+export function dynamicType(type: string): string {
+    return `pulumi-nodejs:dynamic/${DYNAMIC_MODULE}:${type}`;
+}
+
+/**
+ * Output keys each dynamic type stores encrypted whatever its inputs (`additionalSecretOutputs`), by type token.
+ * Resource classes register here as they pass the option; the in-process engine reads it, since mocks never see
+ * resource options.
+ */
+export const SECRET_OUTPUTS: Record<string, readonly string[]> = {};
+
+export function secretOutputs(type: string, keys: readonly string[]): string[] {
+    SECRET_OUTPUTS[dynamicType(type)] = keys;
+    return [...keys];
+}

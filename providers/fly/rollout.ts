@@ -1,0 +1,201 @@
+/**
+ * Converges one process group of a Fly app to its declared machines, the way a careful operator deploys: existing
+ * machines are adopted, changed ones are updated one at a time under a short lease that is refreshed and always
+ * released, each must start and pass every check before the next is touched, a failing one is put back on its
+ * previous config and the deploy stops there. Creates carry a launch id, so a retried create never duplicates.
+ */
+import { randomUUID } from "node:crypto";
+import { type FlyClient, type FlyMachine, LAUNCH_ID_KEY } from "./client";
+import { type MachineConfig, imageDigest, sameConfig } from "./machineConfig";
+
+export interface GroupSpec {
+    readonly app: string;
+    /** Process group name, written to `metadata.fly_process_group` as flyctl does. */
+    readonly group: string;
+    readonly region: string;
+    readonly count: number;
+    /** Config of every machine in the group (image included); per-machine metadata and mounts are added here. */
+    readonly config: MachineConfig;
+    /** Secrets version every machine must run with (`min_secrets_version`). */
+    readonly secretsVersion?: number;
+    /** Volume id per machine index, mounted at `mountPath`. */
+    readonly volumeIds?: readonly string[];
+    readonly mountPath?: string;
+}
+
+export interface RolloutTimeouts {
+    /** Time one machine has to start and pass every check. */
+    readonly healthSeconds: number;
+    /** How long a check may stay critical before the machine counts as failed. */
+    readonly criticalGraceSeconds: number;
+    /** Lease TTL; it is refreshed every third of it. */
+    readonly leaseTtlSeconds: number;
+    /** Pause between machine polls while waiting for checks. */
+    readonly pollMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: RolloutTimeouts = { healthSeconds: 300, criticalGraceSeconds: 60, leaseTtlSeconds: 13, pollMs: 100 };
+
+export interface GroupState {
+    readonly machineIds: readonly string[];
+    /** Whether any machine already existed when the stack first saw the group. */
+    readonly adopted: boolean;
+}
+
+/** The machines of `group` in `app`, oldest first. */
+export async function groupMachines(fly: FlyClient, app: string, group: string): Promise<FlyMachine[]> {
+    const all = await fly.listMachines(app);
+    return all
+        .filter((m) => m.state !== "destroyed" && m.state !== "destroying" && m.config.metadata?.["fly_process_group"] === group)
+        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id.localeCompare(b.id)));
+}
+
+/** The config one machine of the group should run. */
+export function machineConfigFor(spec: GroupSpec, launchId: string, mountVolume: string | undefined): MachineConfig {
+    return {
+        ...spec.config,
+        metadata: { ...spec.config.metadata, fly_process_group: spec.group, fly_platform_version: "v2", [LAUNCH_ID_KEY]: launchId },
+        ...(mountVolume && spec.mountPath ? { mounts: [{ volume: mountVolume, path: spec.mountPath }] } : {}),
+    };
+}
+
+/**
+ * Brings the group to `spec`. `forceUpdate` updates every machine even when its config matches (rotated secrets
+ * reach a machine only through an update). Throws a message naming the machine and the failing check when a machine
+ * does not become healthy; that machine is then back on its previous config and later machines are untouched.
+ */
+export async function converge(fly: FlyClient, spec: GroupSpec, timeouts: RolloutTimeouts, forceUpdate: boolean): Promise<GroupState> {
+    const existing = await groupMachines(fly, spec.app, spec.group);
+    const adopted = existing.length > 0;
+    const keep = existing.slice(0, spec.count);
+    const surplus = existing.slice(spec.count);
+    const deploy = `hotdash-launch ${randomUUID()}`;
+    const ids: string[] = [];
+
+    for (const m of keep) {
+        const mount = m.config.mounts?.[0]?.volume; // a machine keeps its volume; Fly cannot move it
+        const desired = machineConfigFor(spec, m.config.metadata?.[LAUNCH_ID_KEY] ?? randomUUID(), mount);
+        if (forceUpdate || !sameConfig(m.config, desired)) await updateOne(fly, spec, m, desired, timeouts, deploy);
+        ids.push(m.id);
+    }
+    for (let i = keep.length; i < spec.count; i++) {
+        ids.push(await createOne(fly, spec, spec.volumeIds?.[i], timeouts));
+    }
+    for (const m of surplus) await destroyOne(fly, spec.app, m.id, timeouts, deploy);
+    return { machineIds: ids, adopted };
+}
+
+/** Destroys every machine of the group. */
+export async function destroyGroup(fly: FlyClient, app: string, group: string, timeouts: RolloutTimeouts): Promise<void> {
+    const deploy = `hotdash-launch ${randomUUID()}`;
+    for (const m of await groupMachines(fly, app, group)) await destroyOne(fly, app, m.id, timeouts, deploy);
+}
+
+async function createOne(fly: FlyClient, spec: GroupSpec, volume: string | undefined, timeouts: RolloutTimeouts): Promise<string> {
+    const launchId = randomUUID();
+    const config = machineConfigFor(spec, launchId, volume);
+    const m = await fly.createMachine(spec.app, {
+        name: `${spec.app}-${spec.group}-${launchId.slice(0, 8)}`,
+        region: spec.region,
+        config,
+        ...(spec.secretsVersion !== undefined ? { min_secrets_version: spec.secretsVersion } : {}),
+    }, launchId);
+    const failure = await awaitHealthy(fly, spec.app, m.id, m.instance_id, timeouts);
+    if (failure) {
+        throw new Error(`${spec.app}: new machine ${m.id} (${spec.group}) on ${imageDigest(config.image)} did not become healthy: ${failure}`);
+    }
+    return m.id;
+}
+
+async function updateOne(fly: FlyClient, spec: GroupSpec, m: FlyMachine, desired: MachineConfig, timeouts: RolloutTimeouts, deploy: string): Promise<void> {
+    await withLease(fly, spec.app, m.id, timeouts, deploy, async (nonce) => {
+        const updated = await fly.updateMachine(spec.app, m.id, {
+            config: desired,
+            ...(spec.secretsVersion !== undefined ? { min_secrets_version: spec.secretsVersion } : {}),
+        }, nonce);
+        const failure = await awaitHealthy(fly, spec.app, m.id, updated.instance_id, timeouts);
+        if (!failure) return;
+        // put the machine back on what it ran before, so the app keeps its capacity
+        const restored = await fly.updateMachine(spec.app, m.id, {
+            config: m.config,
+            ...(spec.secretsVersion !== undefined ? { min_secrets_version: spec.secretsVersion } : {}),
+        }, nonce);
+        const after = await awaitHealthy(fly, spec.app, m.id, restored.instance_id, timeouts);
+        throw new Error(
+            `${spec.app}: machine ${m.id} (${spec.group}) failed on ${imageDigest(desired.image)}: ${failure}. ` +
+            (after
+                ? `Putting it back on ${imageDigest(m.config.image)} failed too: ${after}.`
+                : `It is back on ${imageDigest(m.config.image)}; the group's other machines were not touched.`),
+        );
+    });
+}
+
+async function destroyOne(fly: FlyClient, app: string, id: string, timeouts: RolloutTimeouts, deploy: string): Promise<void> {
+    await withLease(fly, app, id, timeouts, deploy, (nonce) => fly.destroyMachine(app, id, nonce));
+}
+
+/** Runs `work` under a lease on the machine: taken, refreshed every third of its TTL, released whatever happens. */
+async function withLease<T>(fly: FlyClient, app: string, id: string, timeouts: RolloutTimeouts, deploy: string, work: (nonce: string) => Promise<T>): Promise<T> {
+    const { lease, heldBy } = await fly.acquireLease(app, id, timeouts.leaseTtlSeconds, deploy);
+    if (!lease) {
+        throw new Error(`${app}: machine ${id} is leased by someone else (${heldBy}); another deploy may be running. ` +
+            `Wait for it to finish, or for its lease to expire, and run again.`);
+    }
+    const refresh = setInterval(() => {
+        fly.refreshLease(app, id, lease.nonce, timeouts.leaseTtlSeconds).catch(() => undefined); // next tick retries
+    }, (timeouts.leaseTtlSeconds * 1000) / 3);
+    refresh.unref();
+    try {
+        return await work(lease.nonce);
+    } finally {
+        clearInterval(refresh);
+        await fly.releaseLease(app, id, lease.nonce).catch(() => undefined); // it expires within its TTL anyway
+    }
+}
+
+/**
+ * Waits for the machine (at `version`) to start and pass every check. Returns undefined when healthy, or why not:
+ * it stopped or failed (at once), a check stayed critical past the grace period, or time ran out.
+ */
+export async function awaitHealthy(fly: FlyClient, app: string, id: string, version: string, timeouts: RolloutTimeouts): Promise<string | undefined> {
+    const deadline = Date.now() + timeouts.healthSeconds * 1000;
+    let started = false;
+    let criticalSince: number | undefined;
+    let last: FlyMachine | undefined;
+    while (Date.now() < deadline) {
+        if (!started) {
+            const reached = await fly.waitFor(app, id, ["started", "stopped", "failed"], (deadline - Date.now()) / 1000, version);
+            if (reached === "started") started = true;
+        }
+        last = await fly.getMachine(app, id);
+        if (!last) return "the machine disappeared";
+        if (last.state === "stopped" || last.state === "failed") {
+            const exit = last.events?.find((e) => e.type === "exit");
+            return `it ${last.state} instead of starting${exit ? ` (exit event: ${exit.status})` : ""}`;
+        }
+        if (last.state === "started" && last.instance_id === version) {
+            started = true;
+            const expected = checkCount(last.config);
+            const checks = last.checks ?? [];
+            if (checks.length >= expected && checks.every((c) => c.status === "passing")) return undefined;
+            const critical = checks.find((c) => c.status === "critical");
+            if (critical) {
+                criticalSince ??= Date.now();
+                if (Date.now() - criticalSince >= timeouts.criticalGraceSeconds * 1000) {
+                    return `check "${critical.name}" is critical: ${critical.output ?? "no output"}`;
+                }
+            } else {
+                criticalSince = undefined;
+            }
+        }
+        await new Promise((r) => setTimeout(r, timeouts.pollMs));
+    }
+    const failing = last?.checks?.find((c) => c.status !== "passing");
+    return `not healthy after ${timeouts.healthSeconds} s (state ${last?.state ?? "unknown"}` +
+        `${failing ? `, check "${failing.name}" ${failing.status}: ${failing.output ?? ""}` : ""})`;
+}
+
+/** Checks a machine config declares: named top-level checks plus every service check. */
+function checkCount(config: MachineConfig): number {
+    return Object.keys(config.checks ?? {}).length + (config.services ?? []).reduce((n, s) => n + (s.checks?.length ?? 0), 0);
+}
