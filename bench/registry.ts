@@ -1,4 +1,5 @@
 /** Every benchmark `npm run bench` runs, in order. Each returns its figures by name. */
+import { flyBench } from "./fly";
 import { httpOverhead } from "./http";
 import { signatureVerify } from "./signature";
 
@@ -8,4 +9,4 @@ export interface Benchmark {
     run(): Promise<Record<string, number>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify];
+export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, flyBench];

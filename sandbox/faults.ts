@@ -57,14 +57,15 @@ export function seededRandom(seed: number): () => number {
  */
 export function randomFaults(seed: number, rate: number, opts: { readonly servers?: readonly string[]; readonly retryAfterSeconds?: number } = {}): FaultPlan {
     const common = opts.servers ? { servers: opts.servers } : {};
+    // shares of the faults every path gets (they sum to 1); Fly's wait endpoint also times out, on top of them
     const mix: readonly [number, FaultRule][] = [
         [0.15, { kind: "status", status: 408, path: /\/wait$/ }],
-        [0.2, { kind: "status", status: 429, ...(opts.retryAfterSeconds !== undefined ? { retryAfterSeconds: opts.retryAfterSeconds } : {}) }],
+        [0.25, { kind: "status", status: 429, ...(opts.retryAfterSeconds !== undefined ? { retryAfterSeconds: opts.retryAfterSeconds } : {}) }],
         [0.1, { kind: "status", status: 500 }],
         [0.1, { kind: "status", status: 502 }],
-        [0.1, { kind: "status", status: 503 }],
+        [0.15, { kind: "status", status: 503 }],
         [0.15, { kind: "drop" }],
-        [0.1, { kind: "drop", phase: "after" }],
+        [0.15, { kind: "drop", phase: "after" }],
         [0.1, { kind: "status", status: 503, phase: "after" }],
     ];
     // Rules are tried in order and at most one fires per request, so each rule's rate is conditional on the ones

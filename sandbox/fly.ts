@@ -98,6 +98,10 @@ export class FlyServer extends VendorServer {
             pointer: "/components/schemas/fly.MachineService/properties/autostop",
             value: { anyOf: [{ type: "string", enum: ["off", "stop", "suspend"] }, { type: "boolean" }] },
             reason: "autostop accepts the old boolean form too, and responses still use booleans for off/stop",
+        }, {
+            pointer: "/paths/~1apps~1{app_name}~1machines~1{machine_id}~1wait/get/parameters/6/schema",
+            value: { type: "array", items: { type: "string", enum: WAITABLE } },
+            reason: "the parameter's own description: `state` supports repeated or comma-separated values, which a string enum cannot say",
         }],
     });
     private readonly buckets: TokenBuckets;

@@ -30,11 +30,11 @@ export interface RolloutTimeouts {
     readonly criticalGraceSeconds: number;
     /** Lease TTL; it is refreshed every third of it. */
     readonly leaseTtlSeconds: number;
-    /** Pause between machine polls while waiting for checks. */
+    /** First pause between machine polls while waiting for checks; it doubles every 4 polls up to 1 s. */
     readonly pollMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: RolloutTimeouts = { healthSeconds: 300, criticalGraceSeconds: 60, leaseTtlSeconds: 13, pollMs: 100 };
+export const DEFAULT_TIMEOUTS: RolloutTimeouts = { healthSeconds: 300, criticalGraceSeconds: 60, leaseTtlSeconds: 13, pollMs: 25 };
 
 export interface GroupState {
     readonly machineIds: readonly string[];
@@ -69,26 +69,54 @@ export async function converge(fly: FlyClient, spec: GroupSpec, timeouts: Rollou
     const adopted = existing.length > 0;
     const keep = existing.slice(0, spec.count);
     const surplus = existing.slice(spec.count);
-    const deploy = `hotdash-launch ${randomUUID()}`;
+    const deploy: Deploy = { description: `hotdash-launch ${randomUUID()}`, releases: [] };
     const ids: string[] = [];
-
-    for (const m of keep) {
-        const mount = m.config.mounts?.[0]?.volume; // a machine keeps its volume; Fly cannot move it
-        const desired = machineConfigFor(spec, m.config.metadata?.[LAUNCH_ID_KEY] ?? randomUUID(), mount);
-        if (forceUpdate || !sameConfig(m.config, desired)) await updateOne(fly, spec, m, desired, timeouts, deploy);
-        ids.push(m.id);
+    const desired = new Map(keep.map((m) => [m.id, machineConfigFor(spec, m.config.metadata?.[LAUNCH_ID_KEY] ?? randomUUID(), m.config.mounts?.[0]?.volume)]));
+    const stale = keep.filter((m) => forceUpdate || !sameConfig(m.config, desired.get(m.id)!));
+    // the next machine's lease is taken while the current one boots, so a deploy waits on health, not on leases
+    const prefetch = (m: FlyMachine | undefined): Promise<Held> | undefined => {
+        if (!m) return undefined;
+        const p = hold(fly, spec.app, m.id, timeouts, deploy);
+        p.catch(() => undefined); // handled where it is awaited; this only keeps an early failure from going unhandled
+        return p;
+    };
+    let next = prefetch(stale[0]);
+    try {
+        for (let i = 0; i < stale.length; i++) {
+            const held = await next!;
+            next = prefetch(stale[i + 1]);
+            try {
+                await updateOne(fly, spec, stale[i]!, desired.get(stale[i]!.id)!, timeouts, held.nonce);
+            } finally {
+                held.release();
+            }
+        }
+        ids.push(...keep.map((m) => m.id));
+        for (let i = keep.length; i < spec.count; i++) {
+            ids.push(await createOne(fly, spec, spec.volumeIds?.[i], timeouts));
+        }
+        for (const m of surplus) await destroyOne(fly, spec.app, m.id, timeouts, deploy);
+    } finally {
+        if (next) await next.then((h) => h.release(), () => undefined);
+        await Promise.all(deploy.releases);
     }
-    for (let i = keep.length; i < spec.count; i++) {
-        ids.push(await createOne(fly, spec, spec.volumeIds?.[i], timeouts));
-    }
-    for (const m of surplus) await destroyOne(fly, spec.app, m.id, timeouts, deploy);
     return { machineIds: ids, adopted };
 }
 
 /** Destroys every machine of the group. */
 export async function destroyGroup(fly: FlyClient, app: string, group: string, timeouts: RolloutTimeouts): Promise<void> {
-    const deploy = `hotdash-launch ${randomUUID()}`;
-    for (const m of await groupMachines(fly, app, group)) await destroyOne(fly, app, m.id, timeouts, deploy);
+    const deploy: Deploy = { description: `hotdash-launch ${randomUUID()}`, releases: [] };
+    try {
+        for (const m of await groupMachines(fly, app, group)) await destroyOne(fly, app, m.id, timeouts, deploy);
+    } finally {
+        await Promise.all(deploy.releases);
+    }
+}
+
+/** One deploy: the description its leases carry, and the lease releases still in flight (awaited before it returns). */
+interface Deploy {
+    readonly description: string;
+    readonly releases: Promise<void>[];
 }
 
 async function createOne(fly: FlyClient, spec: GroupSpec, volume: string | undefined, timeouts: RolloutTimeouts): Promise<string> {
@@ -107,36 +135,41 @@ async function createOne(fly: FlyClient, spec: GroupSpec, volume: string | undef
     return m.id;
 }
 
-async function updateOne(fly: FlyClient, spec: GroupSpec, m: FlyMachine, desired: MachineConfig, timeouts: RolloutTimeouts, deploy: string): Promise<void> {
-    await withLease(fly, spec.app, m.id, timeouts, deploy, async (nonce) => {
-        const updated = await fly.updateMachine(spec.app, m.id, {
-            config: desired,
-            ...(spec.secretsVersion !== undefined ? { min_secrets_version: spec.secretsVersion } : {}),
-        }, nonce);
-        const failure = await awaitHealthy(fly, spec.app, m.id, updated.instance_id, timeouts);
-        if (!failure) return;
-        // put the machine back on what it ran before, so the app keeps its capacity
-        const restored = await fly.updateMachine(spec.app, m.id, {
-            config: m.config,
-            ...(spec.secretsVersion !== undefined ? { min_secrets_version: spec.secretsVersion } : {}),
-        }, nonce);
-        const after = await awaitHealthy(fly, spec.app, m.id, restored.instance_id, timeouts);
-        throw new Error(
-            `${spec.app}: machine ${m.id} (${spec.group}) failed on ${imageDigest(desired.image)}: ${failure}. ` +
-            (after
-                ? `Putting it back on ${imageDigest(m.config.image)} failed too: ${after}.`
-                : `It is back on ${imageDigest(m.config.image)}; the group's other machines were not touched.`),
-        );
-    });
+async function updateOne(fly: FlyClient, spec: GroupSpec, m: FlyMachine, desired: MachineConfig, timeouts: RolloutTimeouts, nonce: string): Promise<void> {
+    const secrets = spec.secretsVersion !== undefined ? { min_secrets_version: spec.secretsVersion } : {};
+    const updated = await fly.updateMachine(spec.app, m.id, { config: desired, ...secrets }, nonce);
+    const failure = await awaitHealthy(fly, spec.app, m.id, updated.instance_id, timeouts);
+    if (!failure) return;
+    // put the machine back on what it ran before, so the app keeps its capacity
+    const restored = await fly.updateMachine(spec.app, m.id, { config: m.config, ...secrets }, nonce);
+    const after = await awaitHealthy(fly, spec.app, m.id, restored.instance_id, timeouts);
+    throw new Error(
+        `${spec.app}: machine ${m.id} (${spec.group}) failed on ${imageDigest(desired.image)}: ${failure}. ` +
+        (after
+            ? `Putting it back on ${imageDigest(m.config.image)} failed too: ${after}.`
+            : `It is back on ${imageDigest(m.config.image)}; the group's other machines were not touched.`),
+    );
 }
 
-async function destroyOne(fly: FlyClient, app: string, id: string, timeouts: RolloutTimeouts, deploy: string): Promise<void> {
-    await withLease(fly, app, id, timeouts, deploy, (nonce) => fly.destroyMachine(app, id, nonce));
+async function destroyOne(fly: FlyClient, app: string, id: string, timeouts: RolloutTimeouts, deploy: Deploy): Promise<void> {
+    const held = await hold(fly, app, id, timeouts, deploy);
+    try {
+        await fly.destroyMachine(app, id, held.nonce);
+    } finally {
+        held.release();
+    }
 }
 
-/** Runs `work` under a lease on the machine: taken, refreshed every third of its TTL, released whatever happens. */
-async function withLease<T>(fly: FlyClient, app: string, id: string, timeouts: RolloutTimeouts, deploy: string, work: (nonce: string) => Promise<T>): Promise<T> {
-    const { lease, heldBy } = await fly.acquireLease(app, id, timeouts.leaseTtlSeconds, deploy);
+/** A lease being held: refreshed every third of its TTL until released. */
+interface Held {
+    readonly nonce: string;
+    /** Stops refreshing and releases; the release joins the deploy's pending ones. */
+    release(): void;
+}
+
+/** Takes a lease on the machine and keeps it alive; someone else's lease is an error that says what to do. */
+async function hold(fly: FlyClient, app: string, id: string, timeouts: RolloutTimeouts, deploy: Deploy): Promise<Held> {
+    const { lease, heldBy } = await fly.acquireLease(app, id, timeouts.leaseTtlSeconds, deploy.description);
     if (!lease) {
         throw new Error(`${app}: machine ${id} is leased by someone else (${heldBy}); another deploy may be running. ` +
             `Wait for it to finish, or for its lease to expire, and run again.`);
@@ -145,12 +178,17 @@ async function withLease<T>(fly: FlyClient, app: string, id: string, timeouts: R
         fly.refreshLease(app, id, lease.nonce, timeouts.leaseTtlSeconds).catch(() => undefined); // next tick retries
     }, (timeouts.leaseTtlSeconds * 1000) / 3);
     refresh.unref();
-    try {
-        return await work(lease.nonce);
-    } finally {
-        clearInterval(refresh);
-        await fly.releaseLease(app, id, lease.nonce).catch(() => undefined); // it expires within its TTL anyway
-    }
+    let released = false;
+    return {
+        nonce: lease.nonce,
+        release: () => {
+            if (released) return;
+            released = true;
+            clearInterval(refresh);
+            // it expires within its TTL anyway if this fails
+            deploy.releases.push(fly.releaseLease(app, id, lease.nonce).catch(() => undefined));
+        },
+    };
 }
 
 /**
@@ -162,6 +200,7 @@ export async function awaitHealthy(fly: FlyClient, app: string, id: string, vers
     let started = false;
     let criticalSince: number | undefined;
     let last: FlyMachine | undefined;
+    let polls = 0;
     while (Date.now() < deadline) {
         if (!started) {
             const reached = await fly.waitFor(app, id, ["started", "stopped", "failed"], (deadline - Date.now()) / 1000, version);
@@ -188,7 +227,8 @@ export async function awaitHealthy(fly: FlyClient, app: string, id: string, vers
                 criticalSince = undefined;
             }
         }
-        await new Promise((r) => setTimeout(r, timeouts.pollMs));
+        // quick polls first (checks usually pass within a second of boot), then slower, within Fly's Get Machine limit
+        await new Promise((r) => setTimeout(r, Math.min(1000, timeouts.pollMs * 2 ** Math.floor(polls++ / 4))));
     }
     const failing = last?.checks?.find((c) => c.status !== "passing");
     return `not healthy after ${timeouts.healthSeconds} s (state ${last?.state ?? "unknown"}` +

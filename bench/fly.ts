@@ -1,0 +1,71 @@
+/**
+ * Fly rolling deploys in the sandbox at real time: 3 machines, 50 ms of latency on every call, a 1 s boot and the
+ * first check passing 0.5 s later. `fly.rolling_deploy_ratio` is the wall time of the deploy over its lower bound,
+ * 3 x (update + boot + first passing check), target <= 1.15: the overhead of leases, waits and health polls.
+ * The ratio is the median of 3 rounds. `fly.noop_mutating_calls` counts the calls that could change anything in a whole-stack run with nothing to do.
+ */
+import * as path from "node:path";
+import { FlyClient } from "../providers/fly/client";
+import { converge, DEFAULT_TIMEOUTS } from "../providers/fly/rollout";
+import { runProgram } from "../ops/engine/engine";
+import { emptyState } from "../ops/engine/state";
+import { startSandbox } from "../sandbox";
+import { SANDBOX_CREDENTIALS as C } from "../sandbox/credentials";
+import type { Benchmark } from "./registry";
+
+const LATENCY_MS = 50;
+const BOOT_MS = 1000;
+const CHECK_MS = 500;
+
+export const flyBench: Benchmark = {
+    name: "fly",
+    description: "rolling deploy of 3 machines (50 ms latency, 1 s boot) vs its lower bound; mutating calls of a no-op run",
+    async run() {
+        const ratios: number[] = [];
+        const sandbox = await startSandbox({ timeScale: 1 });
+        try {
+            sandbox.fly.bootMs = BOOT_MS;
+            sandbox.fly.checkMs = CHECK_MS;
+            const fly = new FlyClient({ apiUrl: `${sandbox.urls.fly}/v1`, token: C.flyOrgToken });
+            const spec = (image: string) => ({
+                app: "bench-app", group: "app", region: "iad", count: 3,
+                config: {
+                    image,
+                    services: [{
+                        protocol: "tcp" as const, internal_port: 8080, ports: [{ port: 443, handlers: ["tls", "http"] }],
+                        checks: [{ type: "http" as const, port: 8080, path: "/health", interval: "15s", timeout: "5s" }],
+                    }],
+                },
+            });
+            for (let round = 0; round < 3; round++) {
+                sandbox.reset();
+                sandbox.fly.seedApp("bench-app");
+                await converge(fly, spec(`registry.fly.io/bench@sha256:${"a".repeat(64)}`), DEFAULT_TIMEOUTS, false);
+                sandbox.faults.set({ seed: round, rules: [{ kind: "latency", latencyMs: LATENCY_MS, servers: ["fly"] }] });
+                const t0 = performance.now();
+                await converge(fly, spec(`registry.fly.io/bench@sha256:${"b".repeat(64)}`), DEFAULT_TIMEOUTS, false);
+                const wall = performance.now() - t0;
+                ratios.push(wall / (3 * (LATENCY_MS + BOOT_MS + CHECK_MS)));
+            }
+
+            sandbox.reset();
+            const config = { ...sandbox.stackConfig() };
+            const state = emptyState("sandbox");
+            const root = path.resolve(__dirname, "..");
+            await runProgram({ projectDir: root, stack: "sandbox", config, state, mode: "up" });
+            sandbox.log.length = 0;
+            await runProgram({ projectDir: root, stack: "sandbox", config, state, mode: "up" });
+            return {
+                "fly.rolling_deploy_ratio": median(ratios),
+                "fly.noop_mutating_calls": sandbox.mutatingRequests().length,
+            };
+        } finally {
+            await sandbox.stop();
+        }
+    },
+};
+
+function median(xs: readonly number[]): number {
+    const s = [...xs].sort((a, b) => a - b);
+    return s[Math.floor(s.length / 2)]!;
+}
