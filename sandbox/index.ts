@@ -3,6 +3,7 @@
  * request log. Tests start it on free ports and reset it between cases; `npm run sandbox` starts it on the fixed
  * ports that `Pulumi.sandbox.yaml` names.
  */
+import { randomUUID } from "node:crypto";
 import { AppServer } from "./apps";
 import { ChatwootServer } from "./chatwoot";
 import { FaultInjector, type FaultPlan } from "./faults";
@@ -34,6 +35,8 @@ export interface Sandbox {
     /** Base URL of every server, by name. */
     readonly urls: Readonly<Record<SandboxServerName | "hotdash-chatwoot", string>>;
     readonly faults: FaultInjector;
+    /** Random id of this sandbox process (also at `<any server>/__sandbox`). */
+    readonly instance: string;
     /** Every request every server saw, in order. */
     readonly log: LoggedRequest[];
     /** Requests that could change state (anything but GET and HEAD), optionally for one server. */
@@ -49,7 +52,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const faults = new FaultInjector();
     if (opts.faults) faults.set(opts.faults);
     const log: LoggedRequest[] = [];
-    const ctx: SandboxContext = { faults, log, timeScale: opts.timeScale ?? 1 };
+    const ctx: SandboxContext = { faults, log, timeScale: opts.timeScale ?? 1, instance: randomUUID() };
     const tables = new Tables();
     const fly = new FlyServer(ctx);
     const supabase = new SupabaseServer(ctx);
@@ -82,7 +85,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     } as Record<SandboxServerName | "hotdash-chatwoot", string>;
 
     return {
-        fly, supabase, supabaseRest, chatwoot, agentService, llamaindexMcp, slack, urls, faults, log,
+        fly, supabase, supabaseRest, chatwoot, agentService, llamaindexMcp, slack, urls, faults, log, instance: ctx.instance,
         mutatingRequests: (server) => log.filter((r) => r.method !== "GET" && r.method !== "HEAD" && (!server || r.server === server)),
         stackConfig: () => sandboxStackConfig(urls),
         reset: () => {
@@ -116,6 +119,8 @@ export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "ho
         },
         "hotdash:webhooksEnabled": true,
         "hotdash:backups": { preLaunchDump: false },
+        "hotdash:launch": { windowStart: "2025-10-13", windowEnd: "2025-10-15" },
+        "hotdash:tokenExpiry": { fly: "2099-12-31", supabase: "2099-12-31" },
         "hotdash:flyApiToken": c.flyOrgToken,
         "hotdash:supabaseAccessToken": c.supabaseAccessToken,
         "hotdash:chatwootApiToken": c.chatwootAdminToken,

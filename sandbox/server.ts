@@ -55,6 +55,8 @@ export interface SandboxContext {
     readonly log: LoggedRequest[];
     /** 1 is real time; tests shrink boot delays and rate-limit windows with smaller values. */
     readonly timeScale: number;
+    /** Random id of this sandbox process, served at `/__sandbox`, so a state file can tell it is still the same one. */
+    readonly instance: string;
 }
 
 interface Route {
@@ -140,6 +142,10 @@ export abstract class VendorServer {
 
     private async serve(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
         const url = new URL(req.url ?? "/", "http://sandbox");
+        if (url.pathname === "/__sandbox") { // not a vendor endpoint: identifies the sandbox, outside faults and logs
+            this.send(res, { status: 200, body: { sandbox: this.name, instance: this.ctx.instance } });
+            return;
+        }
         const method = req.method ?? "GET";
         const rawBody = await readBody(req);
         const entry = { server: this.name, method, path: url.pathname, at: Date.now() };

@@ -92,6 +92,24 @@ export interface BackupConfig {
     readonly volumeSnapshotRetentionDays: number;
 }
 
+export interface LaunchWindowConfig {
+    /** First day of the launch window, UTC `YYYY-MM-DD`. */
+    readonly start: string;
+    /** Last day of the launch window, UTC `YYYY-MM-DD`. */
+    readonly end: string;
+    /** Days every token must stay valid after the later of the window's end and today. Defaults to 14. */
+    readonly minTokenValidityDays: number;
+}
+
+/** A policy finding accepted for a while, as written in config; the policy pack validates each one. */
+export interface WaiverConfig {
+    readonly ruleId?: unknown;
+    readonly resource?: unknown;
+    readonly reason?: unknown;
+    readonly approver?: unknown;
+    readonly expires?: unknown;
+}
+
 /** Secrets the stack needs, each from config (`--secret`) or a well-known environment variable. */
 export type SecretName =
     | "flyApiToken" | "supabaseAccessToken" | "chatwootApiToken" | "supabaseServiceRoleKey"
@@ -107,6 +125,12 @@ export interface LaunchConfig {
     readonly webhooks: WebhookConfig;
     readonly monitoring: MonitoringConfig;
     readonly backups: BackupConfig;
+    /** The launch window; absent until set. */
+    readonly launch?: LaunchWindowConfig;
+    /** Declared expiry date (UTC `YYYY-MM-DD`) of each vendor token: no vendor API exposes it. Chatwoot tokens do not expire. */
+    readonly tokenExpiry: { readonly fly?: string; readonly supabase?: string };
+    /** Policy waivers, as written; the policy pack reports a malformed or expired one as a finding. */
+    readonly waivers: readonly WaiverConfig[];
     /** Where each secret comes from; a secret not needed by this config (the database URL without dumps) is absent. */
     readonly secrets: Readonly<Partial<Record<SecretName, SecretSource>>>;
 }

@@ -5,7 +5,7 @@
 import { APPS, APP_KEYS, type AppKey, flyDevUrl } from "../catalog";
 import { FLY_REGIONS } from "../../providers/fly/regions";
 import {
-    type AppConfig, ENCRYPTED, type Environment, type LaunchConfig, type RawConfig, type SecretName, type SecretSource,
+    type AppConfig, ENCRYPTED, type Environment, type LaunchConfig, type RawConfig, type SecretName, type SecretSource, type WaiverConfig,
 } from "./types";
 
 export const NAMESPACE = "hotdash";
@@ -29,7 +29,8 @@ export const SECRET_NAMES_AS_KEYS: readonly string[] = SECRET_NAMES.map((n) => `
 
 /** Every key the namespace accepts; anything else is reported as unknown. */
 export const KNOWN_KEYS: readonly string[] = [
-    "environment", "fly", "supabase", "chatwoot", "apps", "webhooksEnabled", "webhookRotation", "monitoring", "backups", ...SECRET_NAMES,
+    "environment", "fly", "supabase", "chatwoot", "apps", "webhooksEnabled", "webhookRotation", "monitoring", "backups",
+    "launch", "tokenExpiry", "waivers", ...SECRET_NAMES,
 ];
 
 export const DEFAULTS = {
@@ -172,6 +173,7 @@ class Checker {
         const chatwoot = this.chatwoot(apps.chatwoot.publicUrl);
         const monitoring = this.monitoring();
         const backups = this.backups();
+        const launch = this.launch();
         return {
             stack: this.ctx.stack,
             environment: this.environment,
@@ -185,6 +187,9 @@ class Checker {
             },
             monitoring,
             backups,
+            ...(launch ? { launch } : {}),
+            tokenExpiry: this.tokenExpiry(),
+            waivers: this.waivers(),
             secrets: this.secrets(backups.preLaunchDump),
         };
     }
@@ -466,6 +471,47 @@ class Checker {
             dumpDir: this.string(o, "backups.dumpDir", { default: d.dumpDir, placeholder: d.dumpDir, describe: "a directory for the dumps" }),
             volumeSnapshotRetentionDays: this.integer(o["volumeSnapshotRetentionDays"], "backups.volumeSnapshotRetentionDays", d.volumeSnapshotRetentionDays, { min: 1, max: 60 }),
         };
+    }
+
+    /** A UTC calendar date `YYYY-MM-DD` at `path`, or undefined when unset (a placeholder counts as unset). */
+    private date(o: Obj, path: string): string | undefined {
+        const v = o[path.slice(path.lastIndexOf(".") + 1)];
+        if (v === undefined || v === null || v === "" || isPlaceholder(v)) return undefined;
+        const s = v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
+        if (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)) return s;
+        this.problem(path, `${JSON.stringify(v)} is not a UTC date such as 2026-12-31`, "<YYYY-MM-DD>");
+        return undefined;
+    }
+
+    private launch(): LaunchConfig["launch"] {
+        const o = this.section("launch", "{windowStart: 2026-12-01, windowEnd: 2026-12-03}");
+        if (Object.keys(o).length === 0) return undefined;
+        const start = this.date(o, "launch.windowStart");
+        const end = this.date(o, "launch.windowEnd");
+        const given = (k: string): boolean => o[k] !== undefined && o[k] !== null && o[k] !== "" && !isPlaceholder(o[k]);
+        if (!start && !given("windowStart")) this.problem("launch.windowStart", "missing: the first day of the launch window", "<YYYY-MM-DD>");
+        if (!end && !given("windowEnd")) this.problem("launch.windowEnd", "missing: the last day of the launch window", "<YYYY-MM-DD>");
+        if (!start || !end) return undefined;
+        if (end < start) this.problem("launch.windowEnd", `the window ends (${end}) before it starts (${start})`, start);
+        return { start, end, minTokenValidityDays: this.integer(o["minTokenValidityDays"], "launch.minTokenValidityDays", 14, { min: 0, max: 365 }) };
+    }
+
+    private tokenExpiry(): LaunchConfig["tokenExpiry"] {
+        const o = this.section("tokenExpiry", "{fly: 2027-06-30, supabase: 2027-06-30}");
+        for (const k of Object.keys(o)) {
+            if (!["fly", "supabase"].includes(k)) this.problem(`tokenExpiry.${k}`, `unknown token; declare fly and supabase (Chatwoot tokens do not expire)`, "<YYYY-MM-DD>");
+        }
+        const fly = this.date(o, "tokenExpiry.fly");
+        const supabase = this.date(o, "tokenExpiry.supabase");
+        return { ...(fly ? { fly } : {}), ...(supabase ? { supabase } : {}) };
+    }
+
+    private waivers(): readonly WaiverConfig[] {
+        const v = this.top("waivers");
+        if (v === undefined || v === null) return [];
+        if (Array.isArray(v)) return v.map((w) => (w !== null && typeof w === "object" ? w as WaiverConfig : { reason: w }));
+        this.problem("waivers", "must be a list of {ruleId, resource, reason, approver, expires}", "[]");
+        return [];
     }
 
     private secrets(needDatabaseUrl: boolean): Partial<Record<SecretName, SecretSource>> {

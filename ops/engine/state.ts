@@ -24,6 +24,8 @@ export interface ResourceState {
 
 export interface StackState {
     readonly stack: string;
+    /** What the state belongs to beyond the stack (for the sandbox: its instance id); kept as given. */
+    readonly tag?: string;
     resources: ResourceState[];
     /** Stack outputs; secret ones listed in `secretOutputs`. */
     outputs: Record<string, unknown>;
@@ -70,6 +72,7 @@ export function serializeState(state: StackState, passphrase: string): string {
         version: 1,
         salt: salt.toString("base64"),
         stack: state.stack,
+        ...(state.tag ? { tag: state.tag } : {}),
         resources: state.resources.map((r) => ({
             ...r,
             inputs: mapSecrets(r.inputs, r.secretKeys, (v) => seal(v, k)),
@@ -93,6 +96,7 @@ export function deserializeState(text: string, passphrase: string): StackState {
     };
     return {
         stack: doc.stack,
+        ...(doc.tag ? { tag: doc.tag } : {}),
         resources: doc.resources.map((r) => ({ ...r, inputs: mapSecrets(r.inputs, r.secretKeys, open), outputs: mapSecrets(r.outputs, r.secretKeys, open) })),
         outputs: mapSecrets(doc.outputs, doc.secretOutputs, open),
         secretOutputs: doc.secretOutputs,

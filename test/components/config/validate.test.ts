@@ -241,6 +241,26 @@ describe("config validation", () => {
         assert.equal(validateConfig(raw(v), { stack: "prod", env: {} }).secrets.databaseUrl, undefined);
     });
 
+    it("reads the launch window, declared token expiries and waivers", () => {
+        const v = happy();
+        v["hotdash:launch"] = { windowStart: "2025-10-13", windowEnd: "2025-10-15" };
+        v["hotdash:tokenExpiry"] = { fly: "2027-01-31", supabase: "<YYYY-MM-DD>" };
+        v["hotdash:waivers"] = [{ ruleId: "HD-SSL-001", resource: "x", reason: "r", approver: "a", expires: "2026-12-31" }];
+        const cfg = validateConfig(raw(v), { stack: "prod", env: {} });
+        assert.deepEqual(cfg.launch, { start: "2025-10-13", end: "2025-10-15", minTokenValidityDays: 14 });
+        assert.deepEqual(cfg.tokenExpiry, { fly: "2027-01-31" });
+        assert.equal(cfg.waivers.length, 1);
+        v["hotdash:launch"] = { windowStart: "2025-10-16", windowEnd: "2025-10-15" };
+        v["hotdash:tokenExpiry"] = { fly: "31/01/2027", chatwoot: "2027-01-01" };
+        v["hotdash:waivers"] = "all of them";
+        assert.deepEqual(problemsOf(v).map((p) => [p.key, p.message]), [
+            ["hotdash:launch.windowEnd", "the window ends (2025-10-15) before it starts (2025-10-16)"],
+            ["hotdash:tokenExpiry.chatwoot", "unknown token; declare fly and supabase (Chatwoot tokens do not expire)"],
+            ["hotdash:tokenExpiry.fly", '"31/01/2027" is not a UTC date such as 2026-12-31'],
+            ["hotdash:waivers", "must be a list of {ruleId, resource, reason, approver, expires}"],
+        ]);
+    });
+
     it("quotes fix values for the shell", () => {
         assert.equal(fixCommand("prod", "webhooksEnabled", "true"), "pulumi config set hotdash:webhooksEnabled true --stack prod");
         assert.equal(fixCommand("prod", "fly.org", "it's"), "pulumi config set --path hotdash:fly.org 'it'\\''s' --stack prod");
