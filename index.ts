@@ -7,7 +7,9 @@ import { APPS } from "./components/catalog";
 import { ChatwootKeys } from "./components/chatwoot/keys";
 import { loadFromPulumi } from "./components/config/load";
 import { secretValue } from "./components/config/secrets";
+import { launchFactsArgs } from "./components/facts";
 import { FlyApp, type FlyAppArgs } from "./components/fly/app";
+import { LaunchFacts } from "./providers/launchFacts";
 import type { AppConfig } from "./components/config/types";
 
 const config = loadFromPulumi();
@@ -30,6 +32,8 @@ function processes(app: AppConfig): FlyAppArgs["processes"] {
         group, { machines: app.machines[group] ?? 0, public: facts.public, ...(facts.cmd ? { cmd: facts.cmd } : {}) },
     ]));
 }
+
+new LaunchFacts("hotdash-launch-facts", launchFactsArgs(config));
 
 const serviceRoleKey = secretValue(config, "supabaseServiceRoleKey");
 

@@ -1,0 +1,26 @@
+/**
+ * The arguments of the LaunchFacts resource from the validated config: what the policy pack checks that no vendor
+ * resource carries. Token values are read (as secrets) only to classify their format; only the class leaves.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { type LaunchFactsArgs, tokenFormat } from "../providers/launchFacts";
+import { secretValue } from "./config/secrets";
+import type { LaunchConfig } from "./config/types";
+
+export function launchFactsArgs(config: LaunchConfig): LaunchFactsArgs {
+    const format = (vendor: "fly" | "supabase" | "chatwoot", name: "flyApiToken" | "supabaseAccessToken" | "chatwootApiToken") =>
+        pulumi.unsecret(secretValue(config, name).apply((t) => tokenFormat(vendor, t)));
+    return {
+        environment: config.environment,
+        launchWindow: config.launch ?? null,
+        tokens: pulumi.all([format("fly", "flyApiToken"), format("supabase", "supabaseAccessToken"), format("chatwoot", "chatwootApiToken")])
+            .apply(([fly, supabase, chatwoot]) => ({
+                fly: { format: fly, expires: config.tokenExpiry.fly ?? "" },
+                supabase: { format: supabase, expires: config.tokenExpiry.supabase ?? "" },
+                chatwoot: { format: chatwoot, expires: "never" }, // Chatwoot access tokens do not expire
+            })),
+        monitoring: { ...config.monitoring, alertWebhookConfigured: config.secrets.alertSlackWebhookUrl !== undefined },
+        webhooksEnabled: config.webhooks.enabled,
+        waivers: config.waivers.map((w) => ({ ...w })),
+    };
+}
