@@ -9,13 +9,8 @@ import { OpenApiValidator } from "./openapi";
 import { FixedWindows } from "./ratelimit";
 import { randomId, type SandboxContext, type SandboxRequest, type SandboxResponse, VendorServer } from "./server";
 import { SANDBOX_CREDENTIALS } from "./credentials";
+import { CHATWOOT_EVENTS } from "../providers/chatwoot/events";
 
-/** `Webhook::ALLOWED_WEBHOOK_EVENTS` in app/models/webhook.rb (v4.15.1). */
-export const CHATWOOT_EVENTS = [
-    "conversation_status_changed", "conversation_updated", "conversation_created", "contact_created", "contact_updated",
-    "message_created", "message_updated", "webwidget_triggered", "inbox_created", "inbox_updated",
-    "conversation_typing_on", "conversation_typing_off",
-];
 
 /** The database default when `subscriptions` is null (db/schema.rb). */
 const DEFAULT_SUBSCRIPTIONS = [
@@ -49,7 +44,7 @@ export class ChatwootServer extends VendorServer {
     protected override validator = new OpenApiValidator(require("./specs/chatwoot-swagger.json"), "", {
         overrides: [{
             pointer: "/components/schemas/webhook_create_update_payload/properties/subscriptions/items/enum",
-            value: CHATWOOT_EVENTS,
+            value: [...CHATWOOT_EVENTS],
             reason: "the model accepts inbox_created and inbox_updated, which the swagger's enum omits",
         }],
         aliases: [{

@@ -30,7 +30,7 @@ describe("serialized providers", function () {
     });
 
     it("hold no token or secret value", () => {
-        const secrets = Object.values(C).filter((v): v is string => typeof v === "string" && v.length > 8 && v !== C.supabaseProjectRef);
+        const secrets = (Object.values(C) as unknown[]).filter((v): v is string => typeof v === "string" && v.length > 8 && v !== C.supabaseProjectRef);
         for (const [name, text] of Object.entries(texts)) {
             for (const s of secrets) assert.ok(!text.includes(s), `${name} captured a secret`);
             assert.ok(!/FLY_API_TOKEN\s*[:=]\s*["']/.test(text), `${name} captured an environment value`);
