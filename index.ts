@@ -3,12 +3,14 @@
  * each with the command that fixes it) and composes the components that declare the launch.
  */
 import { agentServiceEnv, chatwootEnv, llamaindexEnv } from "./components/appEnv";
-import { APPS } from "./components/catalog";
+import { AGENT_WEBHOOK_PATH, APPS } from "./components/catalog";
+import { ChatwootWebhook } from "./components/chatwoot/webhook";
 import { ChatwootKeys } from "./components/chatwoot/keys";
 import { loadFromPulumi } from "./components/config/load";
 import { secretValue } from "./components/config/secrets";
 import { launchFactsArgs } from "./components/facts";
 import { FlyApp, type FlyAppArgs } from "./components/fly/app";
+import { SupabaseProject } from "./components/supabase/project";
 import { LaunchFacts } from "./providers/launchFacts";
 import type { AppConfig } from "./components/config/types";
 
@@ -45,6 +47,17 @@ const llamaindex = new FlyApp(config.apps.llamaindexMcp.name, {
     ...llamaindexEnv({ supabaseUrl: config.supabase.url, supabaseServiceRoleKey: serviceRoleKey }),
 });
 
+// Chatwoot generates the webhook's HMAC secret; it goes to every receiver: the agent service and Supabase
+const webhook = config.webhooks.enabled
+    ? new ChatwootWebhook("hotdash-chatwoot-webhook", {
+        baseUrl: config.chatwoot.baseUrl,
+        accountId: config.chatwoot.accountId,
+        url: `${config.apps.agentService.publicUrl}${AGENT_WEBHOOK_PATH}`,
+        rotation: config.webhooks.rotation,
+    })
+    : undefined;
+const chatwootApiToken = secretValue(config, "chatwootApiToken");
+
 const agent = new FlyApp(config.apps.agentService.name, {
     ...flyArgs(config.apps.agentService),
     processes: processes(config.apps.agentService),
@@ -54,9 +67,22 @@ const agent = new FlyApp(config.apps.agentService.name, {
         chatwootBaseUrl: config.chatwoot.baseUrl,
         llamaindexUrl: llamaindex.url,
         supabaseUrl: config.supabase.url,
-        chatwootApiToken: secretValue(config, "chatwootApiToken"),
+        chatwootApiToken,
         supabaseServiceRoleKey: serviceRoleKey,
+        ...(webhook ? { webhookSecret: webhook.secret } : {}),
     }),
+});
+
+new SupabaseProject("hotdash-supabase", {
+    apiUrl: config.supabase.apiUrl,
+    projectRef: config.supabase.projectRef,
+    secrets: {
+        CHATWOOT_BASE_URL: config.chatwoot.baseUrl,
+        CHATWOOT_API_TOKEN: chatwootApiToken,
+        AGENT_SERVICE_URL: agent.url,
+        LLAMAINDEX_SERVICE_URL: llamaindex.url,
+        ...(webhook ? { CHATWOOT_WEBHOOK_SECRET: webhook.secret } : {}),
+    },
 });
 
 const chatwootKeys = new ChatwootKeys("hotdash-chatwoot-keys");

@@ -4,12 +4,13 @@
  * request bodies, the model's event list and error texts, a 24-character secret Chatwoot generates itself (a
  * `secret` sent by the caller is ignored), URLs unique per account, webhooks managed by administrators only.
  */
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { OpenApiValidator } from "./openapi";
 import { FixedWindows } from "./ratelimit";
 import { randomId, type SandboxContext, type SandboxRequest, type SandboxResponse, VendorServer } from "./server";
 import { SANDBOX_CREDENTIALS } from "./credentials";
 import { CHATWOOT_EVENTS } from "../providers/chatwoot/events";
+import { signDelivery } from "../providers/chatwoot/signature";
 
 
 /** The database default when `subscriptions` is null (db/schema.rb). */
@@ -30,6 +31,17 @@ export interface Webhook {
     subscriptions: string[];
     /** Null models a Chatwoot older than 4.11.2, which had no per-webhook secret. */
     readonly secret: string | null;
+}
+
+/** One delivery attempt of one event to one webhook, as Chatwoot's WebhookJob makes it (no retry for account webhooks). */
+export interface Delivery {
+    readonly webhookId: number;
+    readonly url: string;
+    readonly event: string;
+    readonly deliveryId: string;
+    /** HTTP status the receiver answered, or the error that stopped it. */
+    readonly status?: number;
+    readonly error?: string;
 }
 
 interface User {
@@ -60,6 +72,10 @@ export class ChatwootServer extends VendorServer {
     private readonly accountId = SANDBOX_CREDENTIALS.chatwootAccountId;
     webhooks: Webhook[] = [];
     private nextId = 1;
+    private nextMessageId = 1;
+    /** Every delivery made, in order. */
+    deliveries: Delivery[] = [];
+    private inFlight: Promise<void>[] = [];
     /** When false, new webhooks get no secret, as before Chatwoot 4.11.2. */
     generatesSecrets = true;
 
@@ -73,7 +89,42 @@ export class ChatwootServer extends VendorServer {
         this.limiter.reset();
         this.webhooks = [];
         this.nextId = 1;
+        this.nextMessageId = 1;
+        this.deliveries = [];
         this.generatesSecrets = true;
+    }
+
+    /** Resolves when every delivery started so far has finished. */
+    async settled(): Promise<void> {
+        while (this.inFlight.length) await Promise.all(this.inFlight.splice(0));
+    }
+
+    /**
+     * Sends `event` to every webhook subscribed to it, as WebhookJob does: the exact JSON bytes POSTed are the ones
+     * signed, with `X-Chatwoot-Timestamp` inside the signature and a fresh `X-Chatwoot-Delivery`; a 5 s timeout;
+     * errors logged and dropped. `secretOverride` signs with another secret (to test receivers).
+     */
+    emit(event: string, payload: Record<string, unknown>, opts: { readonly secretOverride?: string } = {}): void {
+        for (const w of this.webhooks.filter((x) => x.subscriptions.includes(event))) {
+            const body = JSON.stringify({ event, ...payload });
+            const secret = opts.secretOverride ?? w.secret;
+            const deliveryId = randomUUID();
+            const headers: Record<string, string> = {
+                "content-type": "application/json", accept: "application/json", "x-chatwoot-delivery": deliveryId,
+                ...(secret ? signDelivery(secret, body, { deliveryId }) : {}),
+            };
+            const job = (async () => {
+                const { request } = await import("undici");
+                try {
+                    const res = await request(w.url, { method: "POST", headers, body, headersTimeout: 5000, bodyTimeout: 5000 });
+                    await res.body.dump();
+                    this.deliveries.push({ webhookId: w.id, url: w.url, event, deliveryId, status: res.statusCode });
+                } catch (err) {
+                    this.deliveries.push({ webhookId: w.id, url: w.url, event, deliveryId, error: (err as Error).message });
+                }
+            })();
+            this.inFlight.push(job);
+        }
     }
 
     protected override error(status: number, message: string): SandboxResponse {
@@ -141,6 +192,25 @@ export class ChatwootServer extends VendorServer {
                     accounts: [{ id: this.accountId, name: "HotDash", status: "active", role: u.role, active_at: new Date().toISOString() }],
                 },
             };
+        });
+
+        // a message created through the API is a message_created event, delivered to the subscribed webhooks
+        this.route("POST", "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", (req) => {
+            if (Number(req.params["account_id"]) !== this.accountId) return { status: 401, body: { error: "You are not authorized to access this account" } };
+            const b = req.body as { content: string; message_type?: string; private?: boolean };
+            const conversationId = Number(req.params["conversation_id"]);
+            const message = {
+                id: this.nextMessageId++, content: b.content, message_type: b.message_type ?? "outgoing", private: b.private ?? false,
+                created_at: Math.floor(Date.now() / 1000), content_type: "text", conversation_id: conversationId,
+            };
+            this.emit("message_created", {
+                ...message,
+                conversation: { id: conversationId, inbox_id: 1, status: "open" },
+                sender: message.message_type === "incoming" ? { id: 7, name: "Test Customer", type: "contact" } : { id: this.user(req)!.id, name: this.user(req)!.name, type: "user" },
+                account: { id: this.accountId, name: "HotDash" },
+                inbox: { id: 1, name: "HotDash API" },
+            });
+            return { status: 200, body: { ...message, sender: { id: this.user(req)!.id } } };
         });
 
         const list = "/api/v1/accounts/{account_id}/webhooks";

@@ -102,6 +102,10 @@ export class FlyServer extends VendorServer {
             pointer: "/paths/~1apps~1{app_name}~1machines~1{machine_id}~1wait/get/parameters/6/schema",
             value: { type: "array", items: { type: "string", enum: WAITABLE } },
             reason: "the parameter's own description: `state` supports repeated or comma-separated values, which a string enum cannot say",
+        }, {
+            pointer: "/components/schemas/AppSecretsUpdateRequest/properties/values/additionalProperties",
+            value: { type: "string", nullable: true },
+            reason: "the request body's own description: values to set, \"or nil to unset\"",
         }],
     });
     private readonly buckets: TokenBuckets;

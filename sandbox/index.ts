@@ -5,6 +5,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { AppServer } from "./apps";
+import { AgentServiceServer } from "./agentService";
 import { ChatwootServer } from "./chatwoot";
 import { FaultInjector, type FaultPlan } from "./faults";
 import { FlyServer } from "./fly";
@@ -13,7 +14,7 @@ import type { LoggedRequest, SandboxContext, VendorServer } from "./server";
 import { SlackServer, SLACK_WEBHOOK_PATH } from "./slack";
 import { SupabaseServer } from "./supabase";
 import { SANDBOX_CREDENTIALS, SANDBOX_PORTS, type SandboxServerName } from "./credentials";
-import { APPS } from "../components/catalog";
+import { AGENT_WEBHOOK_PATH, APPS } from "../components/catalog";
 
 export interface SandboxOptions {
     /** Port per server; 0 or absent picks a free one. */
@@ -29,7 +30,7 @@ export interface Sandbox {
     readonly supabase: SupabaseServer;
     readonly supabaseRest: PostgrestServer;
     readonly chatwoot: ChatwootServer;
-    readonly agentService: AppServer;
+    readonly agentService: AgentServiceServer;
     readonly llamaindexMcp: AppServer;
     readonly slack: SlackServer;
     /** Base URL of every server, by name. */
@@ -58,7 +59,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const supabase = new SupabaseServer(ctx);
     const supabaseRest = new PostgrestServer(ctx, tables);
     const chatwoot = new ChatwootServer(ctx);
-    const agentService = new AppServer(ctx, APPS.agentService.name);
+    // the agent service answers with the environment its machines in the sandbox's Fly run with
+    const agentService = new AgentServiceServer(ctx, APPS.agentService.name, AGENT_WEBHOOK_PATH, () =>
+        fly.live(APPS.agentService.name).filter((m) => m.state === "started").map((m) => fly.machineEnv(m.id)));
     const llamaindexMcp = new AppServer(ctx, APPS.llamaindexMcp.name);
     const slack = new SlackServer(ctx);
     const servers: Record<SandboxServerName, VendorServer> = {

@@ -227,8 +227,10 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
     };
 
     let outputs: Record<string, unknown> = {};
-    const swallow = (): void => undefined; // failed registrations reject Outputs nobody awaits; they are in `errors`
+    // failed registrations reject Outputs that the SDK awaits late or never: the failures are in `errors`
+    const swallow = (): void => undefined;
     process.on("unhandledRejection", swallow);
+    process.on("rejectionHandled", swallow);
     try {
         if (opts.mode === "destroy") {
             for (const r of [...state.resources].sort((a, b) => b.seq - a.seq)) await deleteResource(r);
@@ -271,6 +273,7 @@ export async function runProgram(opts: RunOptions): Promise<RunResult> {
         // let late rejections of failed registrations land before the handler goes
         await new Promise((r) => setImmediate(r));
         process.off("unhandledRejection", swallow);
+        process.off("rejectionHandled", swallow);
     }
     if (!preview) {
         const plainConfig = Object.fromEntries(Object.entries(opts.config).filter(([k]) => !(opts.secretKeys ?? []).includes(k) && !SECRET_NAMES_AS_KEYS.includes(k)));

@@ -1,14 +1,17 @@
 /**
- * The Fly providers under faults: with a fifth of all Fly calls failing (429, 5xx, 408 on wait, connections dropped
- * before and after the server acted), every seeded run still converges to the declared state, with no duplicate
- * machine and no lease left held. A failing seed can be replayed alone: FLY_FAULT_SEED=<n>.
+ * The whole stack under faults: with a fifth of all Fly, Supabase and Chatwoot calls failing (429, 5xx, 408 on
+ * wait, connections dropped before and after the server acted), every seeded run still converges to the declared
+ * state: no duplicate machine, no lease left held, one webhook for the agent's URL whose secret every receiver has.
+ * A failing seed can be replayed alone: FAULT_SEED=<n>.
  */
+import { createHash } from "node:crypto";
 import { strict as assert } from "node:assert";
 import { randomFaults } from "../../sandbox/faults";
 import { useSandbox } from "../helpers/sandbox";
 import { stackHarness } from "../helpers/stack";
 
 const RUNS = 50;
+const VENDORS = ["fly", "supabase", "chatwoot"];
 const RATE = 0.2;
 const AGENT = "hotdash-agent-service";
 const DECLARED: Record<string, Record<string, number>> = {
@@ -17,18 +20,18 @@ const DECLARED: Record<string, Record<string, number>> = {
     "hotdash-chatwoot": { web: 1, worker: 1 },
 };
 
-describe("Fly providers under injected faults", function () {
+describe("the stack under injected faults", function () {
     this.timeout(600000);
     const sandbox = useSandbox({ timeScale: 0.01 });
 
     it(`${RUNS} seeded runs at ${RATE * 100} % faults all converge, without duplicates or held leases`, async () => {
-        const seeds = process.env["FLY_FAULT_SEED"] ? [Number(process.env["FLY_FAULT_SEED"])] : Array.from({ length: RUNS }, (_, i) => 1000 + i);
+        const seeds = process.env["FAULT_SEED"] ? [Number(process.env["FAULT_SEED"])] : Array.from({ length: RUNS }, (_, i) => 1000 + i);
         let calls = 0;
         let faults = 0;
         for (const seed of seeds) {
             sandbox().reset();
             const h = stackHarness(sandbox());
-            sandbox().faults.set(randomFaults(seed, RATE, { servers: ["fly"] }));
+            sandbox().faults.set(randomFaults(seed, RATE, { servers: VENDORS }));
             const first = await h.up();
             // a new image for one app, under the same faults
             const apps = structuredClone(h.config["hotdash:apps"]) as Record<string, Record<string, unknown>>;
@@ -36,7 +39,7 @@ describe("Fly providers under injected faults", function () {
             apps["agentService"]!["image"] = next;
             h.config["hotdash:apps"] = apps;
             const second = await h.up();
-            calls += sandbox().log.filter((r) => r.server === "fly").length;
+            calls += sandbox().log.filter((r) => VENDORS.includes(r.server)).length;
             faults += sandbox().faults.total;
             sandbox().faults.clear();
             assert.deepEqual([...first.errors, ...second.errors], [], `seed ${seed}`);
@@ -52,6 +55,11 @@ describe("Fly providers under injected faults", function () {
             assert.deepEqual(fly.live(AGENT).map((m) => m.config["image"]), [next, next], `seed ${seed}: agent image`);
             assert.equal(fly.apps["hotdash-chatwoot"]!.volumes.filter((v) => v.state !== "destroyed").length, 1, `seed ${seed}: one volume`);
             assert.deepEqual(fly.heldLeases().map((m) => m.id), [], `seed ${seed}: leases left held`);
+            const hooks = sandbox().chatwoot.webhooks;
+            assert.deepEqual(hooks.map((w) => w.url), [`${sandbox().urls["hotdash-agent-service"]}/webhooks/chatwoot`], `seed ${seed}: webhooks`);
+            const secret = hooks[0]!.secret!;
+            assert.deepEqual(fly.live(AGENT).map((m) => fly.machineEnv(m.id)["CHATWOOT_WEBHOOK_SECRET"]), [secret, secret], `seed ${seed}: agent secret`);
+            assert.equal(sandbox().supabase.project.secrets["CHATWOOT_WEBHOOK_SECRET"]?.digest, createHash("sha256").update(secret).digest("hex"), `seed ${seed}: Supabase secret`);
 
             // converged means converged: a clean run changes nothing
             sandbox().log.length = 0;
@@ -60,6 +68,6 @@ describe("Fly providers under injected faults", function () {
             assert.deepEqual(sandbox().mutatingRequests(), [], `seed ${seed}: a clean run after the faults still had work to do`);
         }
         assert.ok(faults / calls >= RATE * 0.9, `only ${faults} of ${calls} calls failed`);
-        console.log(`      ${seeds.length} runs, ${calls} Fly calls, ${faults} injected faults (${((100 * faults) / calls).toFixed(1)} %)`);
+        console.log(`      ${seeds.length} runs, ${calls} vendor calls, ${faults} injected faults (${((100 * faults) / calls).toFixed(1)} %)`);
     });
 });

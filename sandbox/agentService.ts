@@ -1,0 +1,107 @@
+/**
+ * The agent service as Chatwoot and the monitoring reach it: `/health`, `/metrics`, and the webhook receiver. Each
+ * request is served by one of the app's running machines in the sandbox's Fly (round robin), with that machine's
+ * environment: it verifies the signature with the `CHATWOOT_WEBHOOK_SECRET` the stack gave it, and stores a pending
+ * draft through the Supabase URL and key it was given. So a delivery verifies only if the stack wired it right.
+ */
+import { request } from "undici";
+import { METRICS } from "../components/monitoring/metrics";
+import { verifyDelivery, type VerifyFailure } from "../providers/chatwoot/signature";
+import { AppServer } from "./apps";
+import type { SandboxContext, SandboxRequest, SandboxResponse } from "./server";
+
+/** The environment of each of the app's running machines. */
+export type MachineEnvs = () => readonly Readonly<Record<string, string>>[];
+
+export class AgentServiceServer extends AppServer {
+    private next = 0;
+    private readonly seen: Record<string, number> = {};
+    readonly counts = { verified: 0, rejected: 0 };
+    readonly rejections: VerifyFailure[] = [];
+    private readonly draftSeconds: number[] = [];
+
+    constructor(ctx: SandboxContext, appName: string, webhookPath: string, private readonly machines: MachineEnvs) {
+        super(ctx, appName);
+        this.route("POST", webhookPath, (req) => this.receive(req));
+        this.route("GET", "/metrics", () => this.metrics());
+    }
+
+    override reset(): void {
+        super.reset();
+        this.counts.verified = 0;
+        this.counts.rejected = 0;
+        this.rejections.length = 0;
+        this.draftSeconds.length = 0;
+        for (const k of Object.keys(this.seen)) delete this.seen[k];
+    }
+
+    private machine(): Readonly<Record<string, string>> | undefined {
+        const running = this.machines();
+        return running.length ? running[this.next++ % running.length] : undefined;
+    }
+
+    private async receive(req: SandboxRequest): Promise<SandboxResponse> {
+        const started = Date.now();
+        const env = this.machine();
+        if (!env) return { status: 503, body: { error: "no machine of the app is running" } };
+        const secret = env["CHATWOOT_WEBHOOK_SECRET"];
+        const result = secret
+            ? verifyDelivery({ headers: req.headers, rawBody: req.rawBody, secrets: [secret] })
+            : ({ ok: false, reason: "bad_signature" } as const);
+        if (!result.ok) {
+            this.counts.rejected++;
+            this.rejections.push(result.reason);
+            return { status: 401, body: { error: "invalid webhook signature" } }; // generic on purpose
+        }
+        this.counts.verified++;
+        // at-least-once delivery: the same delivery id again is acknowledged, not processed twice
+        this.prune();
+        if (this.seen[result.deliveryId]) return { status: 200, body: { status: "duplicate" } };
+        this.seen[result.deliveryId] = Date.now();
+        const event = req.body as { event?: string; id?: number; message_type?: string; content?: string; conversation?: { id?: number } };
+        if (event.event !== "message_created" || event.message_type !== "incoming") return { status: 200, body: { status: "ignored" } };
+        const stored = await this.storeDraft(env, event);
+        if (stored !== undefined) return { status: 502, body: { error: `could not store the draft: ${stored}` } };
+        this.draftSeconds.push((Date.now() - started) / 1000);
+        return { status: 202, body: { status: "drafted" } };
+    }
+
+    /** Inserts the pending draft through PostgREST with the machine's Supabase settings; an error text, or undefined. */
+    private async storeDraft(env: Readonly<Record<string, string>>, event: { id?: number; content?: string; conversation?: { id?: number } }): Promise<string | undefined> {
+        const url = env["SUPABASE_URL"];
+        const key = env["SUPABASE_SERVICE_ROLE_KEY"];
+        if (!url || !key) return "SUPABASE_URL or SUPABASE_SERVICE_ROLE_KEY is not set";
+        try {
+            const res = await request(`${url}/rest/v1/agent_approvals`, {
+                method: "POST",
+                headers: { apikey: key, authorization: `Bearer ${key}`, "content-type": "application/json", prefer: "return=minimal" },
+                body: JSON.stringify({ conversation_id: event.conversation?.id, message_id: event.id, status: "pending", draft: `Re: ${event.content ?? ""}` }),
+            });
+            await res.body.dump();
+            return res.statusCode < 300 ? undefined : `PostgREST answered ${res.statusCode}`;
+        } catch (err) {
+            return (err as Error).message;
+        }
+    }
+
+    private prune(): void {
+        const horizon = Date.now() - 600_000; // twice the signature's tolerance window
+        for (const [id, at] of Object.entries(this.seen)) if (at < horizon) delete this.seen[id];
+    }
+
+    private metrics(): SandboxResponse {
+        const d = METRICS.webhookDeliveries;
+        const h = METRICS.draftGeneration;
+        const lines = [
+            `# HELP ${d.name} ${d.help}`, `# TYPE ${d.name} counter`,
+            `${d.name}{result="${d.results.verified}"} ${this.counts.verified}`,
+            `${d.name}{result="${d.results.rejected}"} ${this.counts.rejected}`,
+            `# HELP ${h.name} ${h.help}`, `# TYPE ${h.name} histogram`,
+            ...h.buckets.map((b) => `${h.name}_bucket{le="${b}"} ${this.draftSeconds.filter((s) => s <= b).length}`),
+            `${h.name}_bucket{le="+Inf"} ${this.draftSeconds.length}`,
+            `${h.name}_sum ${this.draftSeconds.reduce((a, b) => a + b, 0)}`,
+            `${h.name}_count ${this.draftSeconds.length}`,
+        ];
+        return { status: 200, text: `${lines.join("\n")}\n`, headers: { "content-type": "text/plain; version=0.0.4" } };
+    }
+}

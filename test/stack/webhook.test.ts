@@ -1,0 +1,120 @@
+/**
+ * Launch hour end to end (DESIGN.md level 5): the stack registers the Chatwoot webhook, hands Chatwoot's secret to
+ * the agent service (through its Fly secrets and a rolling update) and to Supabase; a message in sandbox Chatwoot is
+ * delivered signed, verified by the agent service with the secret its machines run with, and lands as a pending
+ * approval that supabase-js counts.
+ */
+import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
+import { createClient } from "@supabase/supabase-js";
+import { useSandbox, call } from "../helpers/sandbox";
+import { stackHarness } from "../helpers/stack";
+import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
+
+const AGENT = "hotdash-agent-service";
+
+describe("the Chatwoot webhook through the whole stack", function () {
+    this.timeout(60000);
+    const sandbox = useSandbox({ timeScale: 0.01 });
+
+    /** The pending count as the approval queue sees it: supabase-js, HEAD with Prefer: count=exact. */
+    async function pending(): Promise<number> {
+        const sb = createClient(sandbox().urls["supabase-rest"], C.supabaseServiceRoleKey, { auth: { persistSession: false, autoRefreshToken: false } });
+        const { count, error } = await sb.from("agent_approvals").select("*", { count: "exact", head: true }).eq("status", "pending");
+        assert.equal(error, null);
+        return count ?? -1;
+    }
+
+    /** A customer writes in: an incoming message created through Chatwoot's API, then its deliveries finish. */
+    async function customerMessage(text: string): Promise<void> {
+        const r = await call(`${sandbox().urls.chatwoot}/api/v1/accounts/1/conversations/42/messages`, {
+            method: "POST", headers: { api_access_token: C.chatwootAdminToken }, body: { content: text, message_type: "incoming" },
+        });
+        assert.equal(r.status, 200);
+        await sandbox().chatwoot.settled();
+    }
+
+    const agentSecrets = (): string[] => sandbox().fly.live(AGENT).map((m) => sandbox().fly.machineEnv(m.id)["CHATWOOT_WEBHOOK_SECRET"] ?? "");
+    const supabaseDigest = (name: string): string | undefined => sandbox().supabase.project.secrets[name]?.digest;
+    const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
+
+    it("registers the webhook and hands its secret to every receiver; a customer message becomes a pending draft", async () => {
+        const h = stackHarness(sandbox());
+        assert.deepEqual((await h.up()).errors, []);
+        const hooks = sandbox().chatwoot.webhooks;
+        assert.equal(hooks.length, 1);
+        assert.equal(hooks[0]!.url, `${sandbox().urls["hotdash-agent-service"]}/webhooks/chatwoot`);
+        assert.ok(hooks[0]!.subscriptions.includes("message_created"));
+        const secret = hooks[0]!.secret!;
+        assert.deepEqual(agentSecrets(), [secret, secret], "every agent machine runs with Chatwoot's secret");
+        assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET"), sha256(secret));
+        for (const [name, value] of Object.entries({
+            CHATWOOT_BASE_URL: sandbox().urls.chatwoot, AGENT_SERVICE_URL: sandbox().urls["hotdash-agent-service"],
+            LLAMAINDEX_SERVICE_URL: sandbox().urls["hotdash-llamaindex-mcp"], CHATWOOT_API_TOKEN: C.chatwootAdminToken,
+        })) assert.equal(supabaseDigest(name), sha256(value), name);
+
+        const before = await pending();
+        await customerMessage("Where is my order #1042?");
+        assert.deepEqual(sandbox().chatwoot.deliveries.map((d) => d.status), [202]);
+        assert.equal(await pending(), before + 1);
+        assert.equal(sandbox().agentService.counts.verified, 1);
+    });
+
+    it("after a rotation refuses the old secret and accepts the new one", async () => {
+        const h = stackHarness(sandbox());
+        assert.deepEqual((await h.up()).errors, []);
+        const old = sandbox().chatwoot.webhooks[0]!.secret!;
+        h.config["hotdash:webhookRotation"] = 1;
+        const run = await h.up();
+        assert.deepEqual(run.errors, []);
+        assert.ok(run.events.some((e) => e.op === "replace" && e.name === "hotdash-chatwoot-webhook-registration"));
+        const hooks = sandbox().chatwoot.webhooks;
+        assert.equal(hooks.length, 1, "never two webhooks for one URL");
+        const fresh = hooks[0]!.secret!;
+        assert.notEqual(fresh, old);
+        assert.deepEqual(agentSecrets(), [fresh, fresh]);
+        assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET"), sha256(fresh));
+
+        const before = await pending();
+        sandbox().chatwoot.emit("message_created", { id: 99, content: "forged", message_type: "incoming", conversation: { id: 42 } }, { secretOverride: old });
+        await sandbox().chatwoot.settled();
+        assert.deepEqual(sandbox().chatwoot.deliveries.map((d) => d.status), [401]);
+        assert.deepEqual(sandbox().agentService.rejections, ["bad_signature"]);
+        await customerMessage("Signed with the new secret");
+        assert.deepEqual(sandbox().chatwoot.deliveries.map((d) => d.status), [401, 202]);
+        assert.equal(await pending(), before + 1);
+    });
+
+    it("with webhooks disabled registers nothing and delivers nothing, and disabling removes the registration", async () => {
+        const h = stackHarness(sandbox(), { "hotdash:webhooksEnabled": false });
+        assert.deepEqual((await h.up()).errors, []);
+        assert.deepEqual(sandbox().chatwoot.webhooks, []);
+        assert.deepEqual(agentSecrets(), ["", ""]);
+        assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET"), undefined);
+        await customerMessage("Nobody is listening");
+        assert.deepEqual(sandbox().chatwoot.deliveries, []);
+        assert.equal(await pending(), 0);
+
+        h.config["hotdash:webhooksEnabled"] = true;
+        assert.deepEqual((await h.up()).errors, []);
+        assert.equal(sandbox().chatwoot.webhooks.length, 1);
+        h.config["hotdash:webhooksEnabled"] = false;
+        assert.deepEqual((await h.up()).errors, []);
+        assert.deepEqual(sandbox().chatwoot.webhooks, [], "the registration is gone: rollback's first step");
+        assert.deepEqual(agentSecrets(), ["", ""]);
+        assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET"), undefined);
+    });
+
+    it("refuses a token that is not an administrator's, and a Chatwoot too old to sign, saying what to do", async () => {
+        const agentToken = stackHarness(sandbox(), { "hotdash:chatwootApiToken": C.chatwootAgentToken });
+        const refused = await agentToken.up();
+        assert.equal(refused.ok, false);
+        assert.ok(refused.errors.some((e) => e.includes("the Chatwoot token belongs to agent@hotdash.example, an agent of account 1; webhooks need an administrator's token")), refused.errors.join("\n"));
+
+        sandbox().reset();
+        sandbox().chatwoot.generatesSecrets = false;
+        const old = await stackHarness(sandbox()).up();
+        assert.equal(old.ok, false);
+        assert.ok(old.errors.some((e) => /Chatwoot 4\.15\.1 at http:\/\/127\.0\.0\.1:\d+ returned no secret for webhook 1: signed webhooks need Chatwoot 4\.11\.2 or newer/.test(e)), old.errors.join("\n"));
+    });
+});
