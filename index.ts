@@ -3,6 +3,7 @@
  * each with the command that fixes it) and composes the components that declare the launch.
  */
 import { agentServiceEnv, chatwootEnv, llamaindexEnv } from "./components/appEnv";
+import { PreLaunchDump } from "./components/backup/preLaunchDump";
 import { AGENT_WEBHOOK_PATH, APPS } from "./components/catalog";
 import { ChatwootWebhook } from "./components/chatwoot/webhook";
 import { ChatwootKeys } from "./components/chatwoot/keys";
@@ -10,6 +11,7 @@ import { loadFromPulumi } from "./components/config/load";
 import { secretValue } from "./components/config/secrets";
 import { launchFactsArgs } from "./components/facts";
 import { FlyApp, type FlyAppArgs } from "./components/fly/app";
+import { Monitor } from "./components/monitoring/monitor";
 import { SupabaseProject } from "./components/supabase/project";
 import { LaunchFacts } from "./providers/launchFacts";
 import type { AppConfig } from "./components/config/types";
@@ -37,6 +39,16 @@ function processes(app: AppConfig): FlyAppArgs["processes"] {
 
 new LaunchFacts("hotdash-launch-facts", launchFactsArgs(config));
 
+// a verified pg_dump before any image changes: the apps wait for it, and a new digest takes a new one
+const dump = config.backups.preLaunchDump
+    ? new PreLaunchDump("hotdash-pre-launch-backup", {
+        databaseUrl: secretValue(config, "databaseUrl"),
+        dumpDir: config.backups.dumpDir,
+        triggers: Object.values(config.apps).map((a) => a.image),
+    })
+    : undefined;
+const afterDump = dump ? { dependsOn: [dump] } : {};
+
 const serviceRoleKey = secretValue(config, "supabaseServiceRoleKey");
 
 const llamaindex = new FlyApp(config.apps.llamaindexMcp.name, {
@@ -45,7 +57,7 @@ const llamaindex = new FlyApp(config.apps.llamaindexMcp.name, {
     internalPort: APPS.llamaindexMcp.internalPort,
     healthPath: APPS.llamaindexMcp.healthPath,
     ...llamaindexEnv({ supabaseUrl: config.supabase.url, supabaseServiceRoleKey: serviceRoleKey }),
-});
+}, afterDump);
 
 // Chatwoot generates the webhook's HMAC secret; it goes to every receiver: the agent service and Supabase
 const webhook = config.webhooks.enabled
@@ -71,11 +83,12 @@ const agent = new FlyApp(config.apps.agentService.name, {
         supabaseServiceRoleKey: serviceRoleKey,
         ...(webhook ? { webhookSecret: webhook.secret } : {}),
     }),
-});
+}, afterDump);
 
-new SupabaseProject("hotdash-supabase", {
+const supabase = new SupabaseProject("hotdash-supabase", {
     apiUrl: config.supabase.apiUrl,
     projectRef: config.supabase.projectRef,
+    backups: { scheduleFor: config.backups.scheduleFor, pitr: config.backups.pitr, maxBackupAgeHours: config.backups.maxBackupAgeHours },
     secrets: {
         CHATWOOT_BASE_URL: config.chatwoot.baseUrl,
         CHATWOOT_API_TOKEN: chatwootApiToken,
@@ -99,10 +112,29 @@ const chatwoot = new FlyApp(config.apps.chatwoot.name, {
         redisUrl: secretValue(config, "chatwootRedisUrl"),
         keys: chatwootKeys.env,
     }),
+}, afterDump);
+
+const monitor = new Monitor("hotdash-monitoring", {
+    config,
+    slackWebhookUrl: secretValue(config, "alertSlackWebhookUrl"),
+    ...(config.secrets.flyMetricsToken ? { flyMetricsToken: secretValue(config, "flyMetricsToken") } : {}),
+    timeouts: flyArgs(config.apps.agentService).timeouts,
 });
 
 /** Public URL of each service, as the launch checklist names them. */
 export const urls = { [config.apps.agentService.name]: agent.url, [config.apps.llamaindexMcp.name]: llamaindex.url, [config.apps.chatwoot.name]: chatwoot.url };
 /** Per app and process group: the image digest it runs and the one before (what a rollback redeploys). */
-export const images = { [config.apps.agentService.name]: agent.groups, [config.apps.llamaindexMcp.name]: llamaindex.groups, [config.apps.chatwoot.name]: chatwoot.groups };
+export const images = {
+    [config.apps.agentService.name]: agent.groups,
+    [config.apps.llamaindexMcp.name]: llamaindex.groups,
+    [config.apps.chatwoot.name]: chatwoot.groups,
+    "hotdash-monitor": monitor.groups,
+};
+/** Backups as of this update: the newest completed Supabase backup, PITR, and the pre-launch dump (for the runbook). */
+export const backups = {
+    newestBackupAt: supabase.newestBackupAt,
+    newestBackupAgeHours: supabase.newestBackupAgeHours,
+    pitrEnabled: supabase.pitrEnabled,
+    preLaunchDump: dump ? dump.dumpFile : "",
+};
 export const webhooksEnabled = config.webhooks.enabled;

@@ -120,6 +120,7 @@ export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "ho
                 machines: { web: 1, worker: 1 },
             },
         },
+        "hotdash:monitoring": { images: SANDBOX_MONITOR_IMAGES },
         "hotdash:webhooksEnabled": true,
         "hotdash:backups": { preLaunchDump: false },
         "hotdash:launch": { windowStart: "2025-10-13", windowEnd: "2025-10-15" },
@@ -137,6 +138,13 @@ export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "ho
 /** Chatwoot's own database and Redis in the sandbox: names only, as no sandbox machine really connects. */
 export const SANDBOX_CHATWOOT_DATABASE_URL = "postgresql://chatwoot:sandbox-db-password@127.0.0.1:5432/chatwoot_production";
 export const SANDBOX_CHATWOOT_REDIS_URL = "redis://:sandbox-redis-password@127.0.0.1:6379/0";
+
+/** The monitoring app's images in the sandbox (sha256 of `prom/<image>:sandbox`). */
+export const SANDBOX_MONITOR_IMAGES = {
+    prometheus: "prom/prometheus@sha256:71b543ac0103f5253bcf53138e71a859072693cb42c5a0cd459370c4a077c0ca",
+    alertmanager: "prom/alertmanager@sha256:32a7da85dc08fa7a02559e2243a1c4856c24f63fd9cc7d62326819d421c69615",
+    blackbox: "prom/blackbox-exporter@sha256:fde55d53f444c5b021d7894e084a677f3cbd2fb6c4707dc74d3cf67971edde1c",
+} as const;
 
 /** Digests of the sandbox's first images (sha256 of `<app>:sandbox-v1`). */
 export const SANDBOX_IMAGE_DIGESTS = {

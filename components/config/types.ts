@@ -60,7 +60,8 @@ export interface WebhookConfig {
     readonly rotation: number;
 }
 
-export interface MonitoringConfig {
+/** What the alerts are generated from. */
+export interface MonitoringThresholds {
     /** Alert when the share of 5xx answers exceeds this, in percent. Defaults to 0.1 (the checklist's target). */
     readonly errorRatePercent: number;
     /** Alert when p95 latency exceeds this, in milliseconds. Defaults to 500. */
@@ -75,6 +76,11 @@ export interface MonitoringConfig {
     readonly window: string;
     /** Slack channel the alerts go to. Defaults to #launch-war-room. */
     readonly alertChannel: string;
+}
+
+export interface MonitoringConfig extends MonitoringThresholds {
+    /** Images of the monitoring app's process groups, pinned by digest. Required. */
+    readonly images: { readonly prometheus: string; readonly alertmanager: string; readonly blackbox: string };
 }
 
 export interface BackupConfig {
@@ -113,7 +119,7 @@ export interface WaiverConfig {
 /** Secrets the stack needs, each from config (`--secret`) or a well-known environment variable. */
 export type SecretName =
     | "flyApiToken" | "supabaseAccessToken" | "chatwootApiToken" | "supabaseServiceRoleKey"
-    | "alertSlackWebhookUrl" | "databaseUrl" | "chatwootDatabaseUrl" | "chatwootRedisUrl";
+    | "alertSlackWebhookUrl" | "databaseUrl" | "chatwootDatabaseUrl" | "chatwootRedisUrl" | "flyMetricsToken";
 
 export interface LaunchConfig {
     readonly stack: string;

@@ -20,6 +20,7 @@ export const SECRET_SPECS: Readonly<Record<SecretName, { readonly env: string; r
     databaseUrl: { env: "DATABASE_URL", describe: "Supabase Postgres connection URL the pre-launch pg_dump reads", placeholder: "<postgresql://...>" },
     chatwootDatabaseUrl: { env: "CHATWOOT_DATABASE_URL", describe: "PostgreSQL URL of Chatwoot's own database", placeholder: "<postgresql://...>" },
     chatwootRedisUrl: { env: "CHATWOOT_REDIS_URL", describe: "Redis URL of Chatwoot's queues and cache", placeholder: "<rediss://...>" },
+    flyMetricsToken: { env: "FLY_METRICS_TOKEN", describe: "read-only Fly token the monitoring reads Fly's metrics with (`fly tokens create readonly`)", placeholder: "<fly-readonly-token>" },
 };
 
 const SECRET_NAMES = Object.keys(SECRET_SPECS) as SecretName[];
@@ -445,7 +446,21 @@ class Checker {
         if (window && !/^\d+[smh]$/.test(window)) this.problem("monitoring.window", `"${window}" is not a duration such as 30s, 5m or 1h`, d.window);
         const channel = this.string(o, "monitoring.alertChannel", { default: d.alertChannel, placeholder: d.alertChannel, describe: "the Slack channel" });
         if (channel && !/^#[a-z0-9_-]{1,80}$/.test(channel)) this.problem("monitoring.alertChannel", `"${channel}" is not a Slack channel such as #launch-war-room`, d.alertChannel);
+        const imagesRaw = o["images"];
+        const images = (imagesRaw !== null && typeof imagesRaw === "object" && !Array.isArray(imagesRaw) ? imagesRaw : {}) as Obj;
+        const image = (group: "prometheus" | "alertmanager" | "blackbox", repo: string): string => {
+            const path = `monitoring.images.${group}`;
+            const v = this.string(images, path, { placeholder: `${repo}@sha256:<digest>`, describe: `the ${repo} image, pinned by digest` });
+            const problem = v ? imageProblem(v) : undefined;
+            if (problem) this.problem(path, problem, `${repo}@sha256:<digest>`);
+            return problem ? "" : v;
+        };
         return {
+            images: {
+                prometheus: image("prometheus", "prom/prometheus"),
+                alertmanager: image("alertmanager", "prom/alertmanager"),
+                blackbox: image("blackbox", "prom/blackbox-exporter"),
+            },
             errorRatePercent: this.positive(o, "monitoring.errorRatePercent", d.errorRatePercent, { max: 100 }),
             p95LatencyMs: this.positive(o, "monitoring.p95LatencyMs", d.p95LatencyMs),
             webhookDeliveryPercent: this.positive(o, "monitoring.webhookDeliveryPercent", d.webhookDeliveryPercent, { max: 100 }),
@@ -518,6 +533,7 @@ class Checker {
         const out: Partial<Record<SecretName, SecretSource>> = {};
         for (const name of SECRET_NAMES) {
             if (name === "databaseUrl" && !needDatabaseUrl) continue;
+            if (name === "flyMetricsToken" && this.environment !== "production") continue; // the sandbox has no managed Prometheus
             const spec = SECRET_SPECS[name];
             const full = `${NAMESPACE}:${name}`;
             const v = this.raw.values[full];

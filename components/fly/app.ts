@@ -11,7 +11,7 @@ import { MachineGroupResource } from "../../providers/fly/machineGroup";
 import type { RolloutTimeouts } from "../../providers/fly/rollout";
 import { FlySecretsResource } from "../../providers/fly/secrets";
 import { FlyVolumesResource } from "../../providers/fly/volumes";
-import { DEFAULT_GUEST, type GuestSize, groupMachineConfig, type ProcessGroupSpec } from "./machineSpec";
+import { DEFAULT_GUEST, type GuestSize, groupMachineConfig, type MachineFileSpec, type ProcessGroupSpec } from "./machineSpec";
 
 export interface VolumeArgs {
     /** Process group whose machines mount it (one volume per machine). */
@@ -55,8 +55,8 @@ export interface FlyAppArgs {
     readonly hostname?: string;
     /** Prometheus endpoint Fly scrapes on each machine. Defaults to none. */
     readonly metrics?: { readonly port: number; readonly path: string };
-    /** Files written into machines from Fly secrets. Defaults to none. */
-    readonly files?: readonly { readonly guestPath: string; readonly secretName: string }[];
+    /** Files written into every machine (generated, or from Fly secrets). Defaults to none. */
+    readonly files?: readonly MachineFileSpec[];
     /** Deploy pacing. Defaults to 300 s to become healthy, 60 s of critical checks tolerated, 13 s leases. */
     readonly timeouts?: Partial<RolloutTimeouts>;
 }
@@ -113,10 +113,11 @@ export class FlyApp extends pulumi.ComponentResource {
                 group,
                 region: args.region,
                 count: spec.machines,
-                config: pulumi.all([args.image, env]).apply(([image, resolvedEnv]) => groupMachineConfig({
+                config: pulumi.all([spec.image ?? args.image, env]).apply(([image, resolvedEnv]) => groupMachineConfig({
                     image, region: args.region, group, spec, env: resolvedEnv, internalPort: args.internalPort,
                     healthPath: args.healthPath ?? "/health", guest: args.guest ?? DEFAULT_GUEST,
-                    ...(args.metrics ? { metrics: args.metrics } : {}), ...(args.files ? { files: args.files } : {}),
+                    ...(args.metrics ? { metrics: args.metrics } : {}),
+                    files: [...(args.files ?? []), ...(spec.files ?? [])],
                 })),
                 ...(secrets ? { secretsVersion: secrets.version } : {}),
                 ...(mounts ? { volumeIds: mounts.ids, mountPath: args.volume!.path } : {}),

@@ -12,6 +12,11 @@ export interface GuestSize {
     readonly memoryMb: number;
 }
 
+/** A file written into the machine: generated content, or a Fly secret's value (never written out here). */
+export type MachineFileSpec =
+    | { readonly guestPath: string; readonly content: string }
+    | { readonly guestPath: string; readonly secretName: string };
+
 export interface ProcessGroupSpec {
     /** Machines in the group. */
     readonly machines: number;
@@ -19,6 +24,10 @@ export interface ProcessGroupSpec {
     readonly cmd?: readonly string[];
     /** Whether the group serves the app's public hostname. */
     readonly public: boolean;
+    /** Image of this group, pinned by digest. Defaults to the app's image. */
+    readonly image?: string;
+    /** Files this group's machines get, besides the app's. Defaults to none. */
+    readonly files?: readonly MachineFileSpec[];
 }
 
 export interface GroupConfigInput {
@@ -31,7 +40,7 @@ export interface GroupConfigInput {
     readonly healthPath: string;
     readonly guest: GuestSize;
     readonly metrics?: { readonly port: number; readonly path: string };
-    readonly files?: readonly { readonly guestPath: string; readonly secretName: string }[];
+    readonly files?: readonly MachineFileSpec[];
 }
 
 export const DEFAULT_GUEST: GuestSize = { cpuKind: "shared", cpus: 1, memoryMb: 512 };
@@ -63,7 +72,14 @@ export function groupMachineConfig(input: GroupConfigInput): MachineConfig {
         restart: { policy: "on-failure", max_retries: 10 },
         ...(input.spec.public ? { services: [publicService(input.internalPort, input.healthPath)] } : {}),
         ...(input.metrics ? { metrics: { port: input.metrics.port, path: input.metrics.path } } : {}),
-        ...(input.files?.length ? { files: input.files.map((f) => ({ guest_path: f.guestPath, secret_name: f.secretName })) } : {}),
+        ...(input.files?.length ? { files: input.files.map(machineFile) } : {}),
         stop_config: { signal: "SIGTERM", timeout: "30s" },
     };
+}
+
+/** Fly's file entry: generated content goes base64-encoded in `raw_value`, a secret by name. */
+function machineFile(f: MachineFileSpec): { guest_path: string; raw_value?: string; secret_name?: string } {
+    return "content" in f
+        ? { guest_path: f.guestPath, raw_value: Buffer.from(f.content, "utf8").toString("base64") }
+        : { guest_path: f.guestPath, secret_name: f.secretName };
 }

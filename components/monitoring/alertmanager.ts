@@ -4,7 +4,7 @@
  * file comes from a Fly secret (machine config `files[].secret_name`).
  */
 import { stringify } from "yaml";
-import type { MonitoringConfig } from "../config/types";
+import type { MonitoringThresholds } from "../config/types";
 import { ALERT_NAMES } from "./rules";
 
 /** Where Alertmanager reads the Slack incoming-webhook URL. */
@@ -21,7 +21,7 @@ export interface AlertmanagerOptions {
     readonly repeatInterval?: string;
 }
 
-export function alertmanagerConfig(monitoring: MonitoringConfig, opts: AlertmanagerOptions = {}): object {
+export function alertmanagerConfig(monitoring: MonitoringThresholds, opts: AlertmanagerOptions = {}): object {
     const receiver = `slack-${monitoring.alertChannel.replace(/^#/, "")}`;
     return {
         route: {
@@ -52,6 +52,6 @@ export function alertmanagerConfig(monitoring: MonitoringConfig, opts: Alertmana
     };
 }
 
-export function renderAlertmanagerConfig(monitoring: MonitoringConfig, opts: AlertmanagerOptions = {}): string {
+export function renderAlertmanagerConfig(monitoring: MonitoringThresholds, opts: AlertmanagerOptions = {}): string {
     return stringify(alertmanagerConfig(monitoring, opts), { lineWidth: 0 });
 }

@@ -1,7 +1,8 @@
 /**
- * The whole monitoring machine's config, generated from one `LaunchConfig`: Prometheus, its rules, the blackbox
- * exporter and Alertmanager run side by side on one machine, so they reach each other on 127.0.0.1. Secrets (the
- * Slack webhook URL, the Fly metrics token) appear only as the paths of files a Fly secret fills in.
+ * The monitoring app's config, generated from one `LaunchConfig`: Prometheus with its rules, the blackbox exporter
+ * and Alertmanager run as process groups of the `hotdash-monitor` Fly app and reach each other over Fly's private
+ * network (`<group>.process.<app>.internal`). Secrets (the Slack webhook URL, the Fly metrics token) appear only as
+ * the paths of files a Fly secret fills in.
  */
 import type { LaunchConfig } from "../config/types";
 import { renderAlertmanagerConfig, SLACK_WEBHOOK_URL_FILE } from "./alertmanager";
@@ -19,16 +20,22 @@ export const MONITORING_PATHS = {
     flyMetricsToken: "/etc/prometheus/secrets/fly-metrics-token",
 } as const;
 
-/** The exporters' default ports, on the monitoring machine's loopback. */
-export const LOCAL_ADDRESSES = { blackbox: "127.0.0.1:9115", alertmanager: "127.0.0.1:9093" } as const;
+/** The Fly app the monitoring runs as. */
+export const MONITOR_APP = "hotdash-monitor";
+
+/** Where Prometheus reaches the other process groups: Fly's private DNS name per process group, default ports. */
+export const INTERNAL_ADDRESSES = {
+    blackbox: `blackbox.process.${MONITOR_APP}.internal:9115`,
+    alertmanager: `alertmanager.process.${MONITOR_APP}.internal:9093`,
+} as const;
 
 /** Generated files by absolute path. */
 export function monitoringFiles(config: LaunchConfig): Record<string, string> {
     const p = MONITORING_PATHS;
     return {
         [p.prometheusConfig]: renderPrometheusConfig(config.apps, {
-            blackboxAddress: LOCAL_ADDRESSES.blackbox,
-            alertmanagerAddress: LOCAL_ADDRESSES.alertmanager,
+            blackboxAddress: INTERNAL_ADDRESSES.blackbox,
+            alertmanagerAddress: INTERNAL_ADDRESSES.alertmanager,
             ruleFiles: [p.rules],
             // the sandbox has no managed Prometheus to federate from
             ...(config.environment === "production" ? { flyFederation: { org: config.fly.org, tokenFile: p.flyMetricsToken } } : {}),

@@ -4,7 +4,7 @@
  */
 import { stringify } from "yaml";
 import type { AppKey } from "../catalog";
-import type { MonitoringConfig } from "../config/types";
+import type { MonitoringThresholds } from "../config/types";
 import { METRICS, seriesName } from "./metrics";
 
 /** Stable alert names: Alertmanager routes and silences, and the war room, refer to them. */
@@ -36,7 +36,7 @@ export interface AlertRule {
 }
 
 export interface RulesInput {
-    readonly monitoring: MonitoringConfig;
+    readonly monitoring: MonitoringThresholds;
     /** The launched apps (`LaunchConfig.apps`); edge metrics are scoped to their names. */
     readonly apps: Readonly<Record<AppKey, { readonly name: string }>>;
     /** Stack the runbooks' commands name. */

@@ -12,7 +12,8 @@ import { stackHarness } from "../helpers/stack";
 
 const RUNS = 50;
 const VENDORS = ["fly", "supabase", "chatwoot"];
-const RATE = 0.2;
+// 22 % planned, so the measured share stays above the 20 % the acceptance asks for whatever the seeds draw
+const RATE = 0.22;
 const AGENT = "hotdash-agent-service";
 const DECLARED: Record<string, Record<string, number>> = {
     "hotdash-agent-service": { app: 2 },
@@ -24,7 +25,7 @@ describe("the stack under injected faults", function () {
     this.timeout(600000);
     const sandbox = useSandbox({ timeScale: 0.01 });
 
-    it(`${RUNS} seeded runs at ${RATE * 100} % faults all converge, without duplicates or held leases`, async () => {
+    it(`${RUNS} seeded runs with over 20 % of calls failing all converge, without duplicates or held leases`, async () => {
         const seeds = process.env["FAULT_SEED"] ? [Number(process.env["FAULT_SEED"])] : Array.from({ length: RUNS }, (_, i) => 1000 + i);
         let calls = 0;
         let faults = 0;
@@ -67,7 +68,7 @@ describe("the stack under injected faults", function () {
             assert.deepEqual(third.errors, []);
             assert.deepEqual(sandbox().mutatingRequests(), [], `seed ${seed}: a clean run after the faults still had work to do`);
         }
-        assert.ok(faults / calls >= RATE * 0.9, `only ${faults} of ${calls} calls failed`);
+        assert.ok(faults / calls >= 0.2, `only ${faults} of ${calls} calls failed`);
         console.log(`      ${seeds.length} runs, ${calls} vendor calls, ${faults} injected faults (${((100 * faults) / calls).toFixed(1)} %)`);
     });
 });

@@ -10,6 +10,7 @@ import type { FlyMachine } from "../../sandbox/fly";
 const AGENT = "hotdash-agent-service";
 const LLAMA = "hotdash-llamaindex-mcp";
 const CHATWOOT = "hotdash-chatwoot";
+const MONITOR = "hotdash-monitor";
 const digest = (c: string): string => c.repeat(64);
 
 describe("Fly apps through the whole stack", function () {
@@ -29,7 +30,7 @@ describe("Fly apps through the whole stack", function () {
         const run = await h.up();
         assert.deepEqual(run.errors, []);
         const fly = sandbox().fly;
-        assert.deepEqual(Object.keys(fly.apps).sort(), [AGENT, CHATWOOT, LLAMA]);
+        assert.deepEqual(Object.keys(fly.apps).sort(), [AGENT, CHATWOOT, LLAMA, MONITOR]);
         assert.equal(group(AGENT, "app").length, 2);
         assert.equal(group(LLAMA, "app").length, 2);
         assert.equal(group(CHATWOOT, "web").length, 1);
@@ -134,9 +135,12 @@ describe("Fly apps through the whole stack", function () {
         const run = await h.up();
         assert.deepEqual(run.errors, []);
         assert.deepEqual([AGENT, LLAMA, CHATWOOT].map((a) => fly.apps[a]!.id), appIds, "the same apps");
-        assert.equal(sandbox().log.filter((r) => r.method === "POST" && r.path === "/v1/apps").length, 0, "no app created");
-        assert.equal(sandbox().log.filter((r) => r.method === "POST" && /\/machines$/.test(r.path)).length, 0, "no machine created");
-        assert.deepEqual(Object.values(fly.machines).filter((m) => m.state !== "destroyed").map((m) => m.id).sort(), seeded.map((m) => m.id).sort());
+        // only the monitoring app, new at launch, is created
+        assert.equal(sandbox().log.filter((r) => r.method === "POST" && r.path === "/v1/apps").length, 1, "one app created");
+        assert.deepEqual(Object.keys(fly.apps).sort(), [AGENT, CHATWOOT, LLAMA, MONITOR]);
+        assert.deepEqual(sandbox().log.filter((r) => r.method === "POST" && /\/machines$/.test(r.path)).map((r) => r.path.split("/")[3]),
+            [MONITOR, MONITOR, MONITOR], "no machine created but the monitoring app's three");
+        assert.deepEqual(Object.values(fly.machines).filter((m) => m.state !== "destroyed" && m.app !== MONITOR).map((m) => m.id).sort(), seeded.map((m) => m.id).sort());
         // adopted machines now run the declared config (checks, services, secrets)
         assert.ok(group(AGENT, "app").every((m) => Array.isArray(m.config["services"])));
     });

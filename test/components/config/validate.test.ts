@@ -27,11 +27,18 @@ function happy(): Record<string, unknown> {
         "hotdash:databaseUrl": "postgresql://u:p@db.example:5432/postgres",
         "hotdash:chatwootDatabaseUrl": "postgresql://cw:p@cw-db.example:5432/chatwoot",
         "hotdash:chatwootRedisUrl": "rediss://default:p@cw-redis.example:6379",
+        "hotdash:flyMetricsToken": "fm2_metrics",
+        "hotdash:monitoring": {
+            images: {
+                prometheus: `prom/prometheus@sha256:${DIGEST}`, alertmanager: `prom/alertmanager@sha256:${DIGEST}`,
+                blackbox: `prom/blackbox-exporter@sha256:${DIGEST}`,
+            },
+        },
     };
 }
 const SECRETS = [
     "hotdash:flyApiToken", "hotdash:supabaseAccessToken", "hotdash:chatwootApiToken", "hotdash:supabaseServiceRoleKey",
-    "hotdash:alertSlackWebhookUrl", "hotdash:databaseUrl", "hotdash:chatwootDatabaseUrl", "hotdash:chatwootRedisUrl",
+    "hotdash:alertSlackWebhookUrl", "hotdash:databaseUrl", "hotdash:chatwootDatabaseUrl", "hotdash:chatwootRedisUrl", "hotdash:flyMetricsToken",
 ];
 
 function raw(values: Record<string, unknown>, secretKeys: string[] = SECRETS): RawConfig {
@@ -85,6 +92,9 @@ describe("config validation", () => {
             "hotdash:apps.llamaindexMcp.image",
             "hotdash:apps.chatwoot.image",
             "hotdash:chatwoot.accountId",
+            "hotdash:monitoring.images.prometheus",
+            "hotdash:monitoring.images.alertmanager",
+            "hotdash:monitoring.images.blackbox",
             "hotdash:flyApiToken",
             "hotdash:supabaseAccessToken",
             "hotdash:chatwootApiToken",
@@ -93,14 +103,16 @@ describe("config validation", () => {
             "hotdash:databaseUrl",
             "hotdash:chatwootDatabaseUrl",
             "hotdash:chatwootRedisUrl",
+            "hotdash:flyMetricsToken",
         ]);
         assert.equal(error.problems[0]!.fix, "pulumi config set --path hotdash:fly.org '<fly-org-slug>' --stack prod");
         assert.equal(error.problems[2]!.fix,
             "pulumi config set --path hotdash:apps.agentService.image '<registry>/<repository>@sha256:<digest>' --stack prod");
-        assert.equal(error.problems[6]!.message,
+        assert.equal(error.problems[6]!.fix, "pulumi config set --path hotdash:monitoring.images.prometheus 'prom/prometheus@sha256:<digest>' --stack prod");
+        assert.equal(error.problems[9]!.message,
             "missing: the Fly.io API token (`fly tokens create org`). Set it as a secret, or export FLY_API_TOKEN");
-        assert.equal(error.problems[6]!.fix, "pulumi config set --secret hotdash:flyApiToken '<fly-api-token>' --stack prod");
-        assert.match(error.message, /^hotdash config for stack "prod" has 14 problems:\n/);
+        assert.equal(error.problems[9]!.fix, "pulumi config set --secret hotdash:flyApiToken '<fly-api-token>' --stack prod");
+        assert.match(error.message, /^hotdash config for stack "prod" has 18 problems:\n/);
         for (const p of error.problems) assert.ok(error.message.includes(`  - ${p.key}: ${p.message}\n      fix: ${p.fix}`));
     });
 
@@ -112,7 +124,7 @@ describe("config validation", () => {
             env: {
                 FLY_API_TOKEN: "x", SUPABASE_ACCESS_TOKEN: "y", CHATWOOT_API_TOKEN: "z", SUPABASE_SERVICE_ROLE_KEY: "w",
                 SLACK_WEBHOOK_URL: "https://hooks.slack.com/services/T/B/x", DATABASE_URL: "postgresql://db",
-                CHATWOOT_DATABASE_URL: "postgresql://cw", CHATWOOT_REDIS_URL: "rediss://cw",
+                CHATWOOT_DATABASE_URL: "postgresql://cw", CHATWOOT_REDIS_URL: "rediss://cw", FLY_METRICS_TOKEN: "fm2_m",
             },
         });
         assert.deepEqual(cfg.secrets.supabaseAccessToken, { from: "env", variable: "SUPABASE_ACCESS_TOKEN" });
@@ -216,13 +228,15 @@ describe("config validation", () => {
 
     it("fills monitoring thresholds and backup settings from the checklist, and names bad ones", () => {
         const cfg = validateConfig(raw(happy()), { stack: "prod", env: {} });
-        assert.deepEqual(cfg.monitoring, {
+        const { images, ...thresholds } = cfg.monitoring;
+        assert.deepEqual(thresholds, {
             errorRatePercent: 0.1, p95LatencyMs: 500, webhookDeliveryPercent: 99, draftGenerationSeconds: 3,
             queueDepth: 50, window: "5m", alertChannel: "#launch-war-room",
         });
+        assert.equal(images.blackbox, `prom/blackbox-exporter@sha256:${DIGEST}`);
         assert.equal(cfg.backups.scheduleFor, "04:00:00");
         const v = happy();
-        v["hotdash:monitoring"] = { p95LatencyMs: -5, window: "five minutes", alertChannel: "war-room" };
+        v["hotdash:monitoring"] = { ...(v["hotdash:monitoring"] as object), p95LatencyMs: -5, window: "five minutes", alertChannel: "war-room" };
         v["hotdash:backups"] = { scheduleFor: "4am", volumeSnapshotRetentionDays: 90 };
         assert.deepEqual(problemsOf(v).map((p) => [p.key, p.message]), [
             ["hotdash:monitoring.window", '"five minutes" is not a duration such as 30s, 5m or 1h'],
@@ -294,6 +308,9 @@ describe("config validation", () => {
             "hotdash:apps.llamaindexMcp.image",
             "hotdash:apps.chatwoot.image",
             "hotdash:chatwoot.accountId",
+            "hotdash:monitoring.images.prometheus",
+            "hotdash:monitoring.images.alertmanager",
+            "hotdash:monitoring.images.blackbox",
             "hotdash:flyApiToken",
             "hotdash:supabaseAccessToken",
             "hotdash:chatwootApiToken",
@@ -302,6 +319,7 @@ describe("config validation", () => {
             "hotdash:databaseUrl",
             "hotdash:chatwootDatabaseUrl",
             "hotdash:chatwootRedisUrl",
+            "hotdash:flyMetricsToken",
         ]);
     });
 });

@@ -30,7 +30,8 @@ describe("monitoring with real Prometheus, blackbox exporter and Alertmanager", 
     before(async function () {
         const tools = requireTools(this, "prometheus", "prometheus-blackbox-exporter", "prometheus-alertmanager");
         sandbox = await startSandbox({ timeScale: 0.01 });
-        const values = { ...sandbox.stackConfig(), "hotdash:monitoring": { window: "3s" } };
+        const base = sandbox.stackConfig();
+        const values = { ...base, "hotdash:monitoring": { ...(base["hotdash:monitoring"] as object), window: "3s" } };
         config = validateConfig({ values, secretKeys: [] }, { stack: "sandbox", env: {} });
         dir = tempDir("hotdash-monitoring-");
         const file = (name: string, content: string): string => {

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { APPS } from "../../../components/catalog";
-import type { MonitoringConfig } from "../../../components/config/types";
+import type { MonitoringThresholds } from "../../../components/config/types";
 import { DEFAULTS } from "../../../components/config/validate";
 import { METRICS } from "../../../components/monitoring/metrics";
 import {
@@ -55,7 +55,7 @@ function histogram(name: string, labels: Record<string, string>, phases: readonl
 }
 
 /** How each alert's input looks just under its threshold ("near") and well past it ("bad"), from the config. */
-function scenarios(m: MonitoringConfig): Record<AlertKey, { labels: Record<string, string>; rated: boolean; series: (phases: Phase[]) => Series[] }> {
+function scenarios(m: MonitoringThresholds): Record<AlertKey, { labels: Record<string, string>; rated: boolean; series: (phases: Phase[]) => Series[] }> {
     const responses = METRICS.edgeResponses.name;
     const perStep = 100_000;
     const errors = (p: Phase): number => perStep * (p === "near" ? 0.9 : 20) * m.errorRatePercent / 100;
@@ -110,7 +110,7 @@ function scenarios(m: MonitoringConfig): Record<AlertKey, { labels: Record<strin
  * `start + window - step` and firing at `start + window`; a level just on the healthy side of the threshold never
  * fires; a breach one step too short never fires, even once it has ended.
  */
-function unitTests(m: MonitoringConfig, key: AlertKey, rulesFile: string): object {
+function unitTests(m: MonitoringThresholds, key: AlertKey, rulesFile: string): object {
     const rule = alertRules({ monitoring: m, apps: APPS, stack: "prod" }).find((r) => r.alert === ALERT_NAMES[key])!;
     const s = scenarios(m)[key];
     const labels: Record<string, string> = { ...s.labels, ...rule.labels };
@@ -153,7 +153,7 @@ function unitTests(m: MonitoringConfig, key: AlertKey, rulesFile: string): objec
     };
 }
 
-const CONFIGS: Record<string, MonitoringConfig> = {
+const CONFIGS: Record<string, MonitoringThresholds> = {
     "the checklist's defaults": DEFAULTS.monitoring,
     "a stricter config": {
         errorRatePercent: 0.5, p95LatencyMs: 800, webhookDeliveryPercent: 95, draftGenerationSeconds: 5,
