@@ -9,7 +9,7 @@ export default tseslint.config(
             // dynamic providers require undici and the vendor clients inside methods, so Pulumi's closure serializer
             // emits a require() instead of serializing the package by value
             "@typescript-eslint/no-require-imports": "off",
-            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+            "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", ignoreRestSiblings: true }],
             "no-console": ["error", { allow: ["error"] }],
             eqeqeq: ["error", "always"],
         },

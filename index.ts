@@ -18,24 +18,26 @@ import type { AppConfig } from "./components/config/types";
 
 const config = loadFromPulumi();
 
-/** What every app shares: where Fly is, the org, and how patiently to deploy. */
-function flyArgs(app: AppConfig): Pick<FlyAppArgs, "apiUrl" | "org" | "region" | "image" | "publicUrl" | "timeouts"> & { hostname?: string } {
+/** What each of the checklist's apps is, from config and the catalog: where, which image, its groups and port. */
+function appArgs(app: AppConfig): Omit<FlyAppArgs, "env" | "secrets"> {
+    const facts = APPS[app.key];
     return {
         apiUrl: config.fly.apiUrl,
         org: config.fly.org,
         region: app.region,
         image: app.image,
         publicUrl: app.publicUrl,
-        timeouts: { healthSeconds: config.fly.deployTimeoutSeconds, criticalGraceSeconds: config.fly.checkGraceSeconds },
+        timeouts: deployTimeouts,
+        processes: Object.fromEntries(Object.entries(facts.processes).map(([group, g]) => [
+            group, { machines: app.machines[group] ?? 0, public: g.public, ...(g.cmd ? { cmd: g.cmd } : {}) },
+        ])),
+        internalPort: facts.internalPort,
+        healthPath: facts.healthPath,
         ...(app.hostname ? { hostname: app.hostname } : {}),
     };
 }
 
-function processes(app: AppConfig): FlyAppArgs["processes"] {
-    return Object.fromEntries(Object.entries(APPS[app.key].processes).map(([group, facts]) => [
-        group, { machines: app.machines[group] ?? 0, public: facts.public, ...(facts.cmd ? { cmd: facts.cmd } : {}) },
-    ]));
-}
+const deployTimeouts = { healthSeconds: config.fly.deployTimeoutSeconds, criticalGraceSeconds: config.fly.checkGraceSeconds };
 
 new LaunchFacts("hotdash-launch-facts", launchFactsArgs(config));
 
@@ -52,10 +54,7 @@ const afterDump = dump ? { dependsOn: [dump] } : {};
 const serviceRoleKey = secretValue(config, "supabaseServiceRoleKey");
 
 const llamaindex = new FlyApp(config.apps.llamaindexMcp.name, {
-    ...flyArgs(config.apps.llamaindexMcp),
-    processes: processes(config.apps.llamaindexMcp),
-    internalPort: APPS.llamaindexMcp.internalPort,
-    healthPath: APPS.llamaindexMcp.healthPath,
+    ...appArgs(config.apps.llamaindexMcp),
     ...llamaindexEnv({ supabaseUrl: config.supabase.url, supabaseServiceRoleKey: serviceRoleKey }),
 }, afterDump);
 
@@ -71,10 +70,7 @@ const webhook = config.webhooks.enabled
 const chatwootApiToken = secretValue(config, "chatwootApiToken");
 
 const agent = new FlyApp(config.apps.agentService.name, {
-    ...flyArgs(config.apps.agentService),
-    processes: processes(config.apps.agentService),
-    internalPort: APPS.agentService.internalPort,
-    healthPath: APPS.agentService.healthPath,
+    ...appArgs(config.apps.agentService),
     ...agentServiceEnv({
         chatwootBaseUrl: config.chatwoot.baseUrl,
         llamaindexUrl: llamaindex.url,
@@ -100,10 +96,7 @@ const supabase = new SupabaseProject("hotdash-supabase", {
 
 const chatwootKeys = new ChatwootKeys("hotdash-chatwoot-keys");
 const chatwoot = new FlyApp(config.apps.chatwoot.name, {
-    ...flyArgs(config.apps.chatwoot),
-    processes: processes(config.apps.chatwoot),
-    internalPort: APPS.chatwoot.internalPort,
-    healthPath: APPS.chatwoot.healthPath,
+    ...appArgs(config.apps.chatwoot),
     guest: { cpuKind: "shared", cpus: 2, memoryMb: 2048 },
     volume: { group: "web", name: "chatwoot_storage", path: "/app/storage", snapshotRetentionDays: config.backups.volumeSnapshotRetentionDays },
     ...chatwootEnv({
@@ -118,7 +111,7 @@ const monitor = new Monitor("hotdash-monitoring", {
     config,
     slackWebhookUrl: secretValue(config, "alertSlackWebhookUrl"),
     ...(config.secrets.flyMetricsToken ? { flyMetricsToken: secretValue(config, "flyMetricsToken") } : {}),
-    timeouts: flyArgs(config.apps.agentService).timeouts,
+    timeouts: deployTimeouts,
 });
 
 /** Public URL of each service, as the launch checklist names them. */

@@ -8,6 +8,7 @@ import { secretValue } from "./config/secrets";
 import type { LaunchConfig } from "./config/types";
 
 export function launchFactsArgs(config: LaunchConfig): LaunchFactsArgs {
+    const { images: _images, ...thresholds } = config.monitoring; // the facts carry what alerts are made of
     const format = (vendor: "fly" | "supabase" | "chatwoot", name: "flyApiToken" | "supabaseAccessToken" | "chatwootApiToken") =>
         pulumi.unsecret(secretValue(config, name).apply((t) => tokenFormat(vendor, t)));
     return {
@@ -19,7 +20,7 @@ export function launchFactsArgs(config: LaunchConfig): LaunchFactsArgs {
                 supabase: { format: supabase, expires: config.tokenExpiry.supabase ?? "" },
                 chatwoot: { format: chatwoot, expires: "never" }, // Chatwoot access tokens do not expire
             })),
-        monitoring: { ...config.monitoring, alertWebhookConfigured: config.secrets.alertSlackWebhookUrl !== undefined },
+        monitoring: { ...thresholds, alertWebhookConfigured: config.secrets.alertSlackWebhookUrl !== undefined },
         webhooksEnabled: config.webhooks.enabled,
         waivers: config.waivers.map((w) => ({ ...w })),
     };

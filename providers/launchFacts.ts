@@ -4,6 +4,7 @@
  * value), the monitoring thresholds and alert channel, and the waivers. Creating it calls nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { MonitoringThresholds } from "../components/config/types";
 import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE } from "./dynamic";
 
 /** How a token looks, judged by the vendor's format; the token itself never leaves the program. */
@@ -19,14 +20,7 @@ export interface LaunchFactsInputs {
     readonly environment: "production" | "sandbox";
     readonly launchWindow: { readonly start: string; readonly end: string; readonly minTokenValidityDays: number } | null;
     readonly tokens: { readonly fly: TokenFacts; readonly supabase: TokenFacts; readonly chatwoot: TokenFacts };
-    readonly monitoring: {
-        readonly errorRatePercent: number;
-        readonly p95LatencyMs: number;
-        readonly webhookDeliveryPercent: number;
-        readonly draftGenerationSeconds: number;
-        readonly queueDepth: number;
-        readonly window: string;
-        readonly alertChannel: string;
+    readonly monitoring: MonitoringThresholds & {
         /** Whether the Slack webhook URL the alerts go to is set (as a secret). */
         readonly alertWebhookConfigured: boolean;
     };

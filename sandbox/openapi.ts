@@ -85,14 +85,8 @@ export class OpenApiValidator {
         for (const f of OPENAPI_FORMATS) this.ajv.addFormat(f, true);
         this.ajv.addSchema(this.doc, "spec");
         this.routes = Object.keys(paths).map((template) => {
-            const names: string[] = [];
-            const source = template.split("/").map((seg) => {
-                const m = /^\{(.+)\}$/.exec(seg);
-                if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-                names.push(m[1]!);
-                return "([^/]+)";
-            }).join("/");
-            return { template, regex: new RegExp(`^${source}$`), names, literals: template.split("/").length - names.length };
+            const { regex, names } = pathPattern(template);
+            return { template, regex, names, literals: template.split("/").length - names.length };
         }).sort((a, b) => b.literals - a.literals);
     }
 
@@ -179,6 +173,18 @@ export class OpenApiValidator {
     private withRefsResolvedAgainstSpec(schema: Json): Json {
         return JSON.parse(JSON.stringify(schema).replace(/"\$ref":"#\//g, '"$ref":"spec#/')) as Json;
     }
+}
+
+/** A path template (`/apps/{app_name}`) as an anchored regex and its parameter names, in order. */
+export function pathPattern(template: string, opts: { readonly trailingSlash?: boolean } = {}): { regex: RegExp; names: string[] } {
+    const names: string[] = [];
+    const source = template.split("/").map((seg) => {
+        const m = /^\{(.+)\}$/.exec(seg);
+        if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+        names.push(m[1]!);
+        return "([^/]+)";
+    }).join("/");
+    return { regex: new RegExp(`^${source}${opts.trailingSlash ? "/?" : ""}$`), names };
 }
 
 function coerce(raw: string | undefined, schema: Json | undefined): unknown {

@@ -7,7 +7,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import type { FaultInjector } from "./faults";
-import type { OpenApiValidator } from "./openapi";
+import { type OpenApiValidator, pathPattern } from "./openapi";
 
 export interface SandboxRequest {
     readonly server: string;
@@ -109,14 +109,7 @@ export abstract class VendorServer {
 
     /** Registers a handler for `METHOD /path/{param}`. */
     protected route(method: string, template: string, handler: Handler): void {
-        const names: string[] = [];
-        const source = template.split("/").map((seg) => {
-            const m = /^\{(.+)\}$/.exec(seg);
-            if (!m) return seg.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-            names.push(m[1]!);
-            return "([^/]+)";
-        }).join("/");
-        this.routeTable.push({ method, regex: new RegExp(`^${source}/?$`), names, handler });
+        this.routeTable.push({ method, ...pathPattern(template, { trailingSlash: true }), handler });
     }
 
     async listen(port = 0, host = "127.0.0.1"): Promise<string> {

@@ -7,21 +7,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, type ProviderConfig } from "../dynamic";
 import { flyClient } from "./connect";
 import { configDigest, imageDigest, type MachineConfig, normalizeConfig } from "./machineConfig";
-import { converge, DEFAULT_TIMEOUTS, destroyGroup, groupMachines, machineConfigFor, type RolloutTimeouts } from "./rollout";
+import { converge, DEFAULT_TIMEOUTS, destroyGroup, type GroupSpec, groupMachines, machineConfigFor, type RolloutTimeouts } from "./rollout";
 
-export interface MachineGroupInputs {
+export interface MachineGroupInputs extends GroupSpec {
     readonly apiUrl: string;
-    readonly app: string;
-    readonly group: string;
-    readonly region: string;
-    readonly count: number;
-    /** The config every machine of the group runs, image pinned by digest. */
-    readonly config: MachineConfig;
-    /** App secrets version the machines must run with; a new version rolls every machine. */
-    readonly secretsVersion?: number;
-    /** Volume per machine index, mounted at `mountPath`. */
-    readonly volumeIds?: readonly string[];
-    readonly mountPath?: string;
     /** Deploy pacing; changing it alone deploys nothing. */
     readonly timeouts?: Partial<RolloutTimeouts>;
 }
@@ -47,12 +36,7 @@ async function deploy(config: ProviderConfig | undefined, inputs: MachineGroupIn
     const fly = flyClient(config, inputs.apiUrl);
     const newSecrets = inputs.secretsVersion !== undefined && inputs.secretsVersion !== (before?.appliedSecretsVersion ?? inputs.secretsVersion);
     const liveBefore = before ? undefined : await groupMachines(fly, inputs.app, inputs.group);
-    const result = await converge(fly, {
-        app: inputs.app, group: inputs.group, region: inputs.region, count: inputs.count, config: inputs.config,
-        ...(inputs.secretsVersion !== undefined ? { secretsVersion: inputs.secretsVersion } : {}),
-        ...(inputs.volumeIds ? { volumeIds: inputs.volumeIds } : {}),
-        ...(inputs.mountPath ? { mountPath: inputs.mountPath } : {}),
-    }, timeoutsOf(inputs), newSecrets);
+    const result = await converge(fly, inputs, timeoutsOf(inputs), newSecrets);
     const current = imageDigest(inputs.config.image);
     // previous: what the group ran before this image (for adopted machines, what they ran when adopted)
     const ranBefore = before?.currentImage ?? (liveBefore?.[0] ? imageDigest(liveBefore[0].config.image) : "");
