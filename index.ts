@@ -112,7 +112,7 @@ const monitor = new Monitor("hotdash-monitoring", {
     slackWebhookUrl: secretValue(config, "alertSlackWebhookUrl"),
     ...(config.secrets.flyMetricsToken ? { flyMetricsToken: secretValue(config, "flyMetricsToken") } : {}),
     timeouts: deployTimeouts,
-});
+}, afterDump);
 
 /** Public URL of each service, as the launch checklist names them. */
 export const urls = { [config.apps.agentService.name]: agent.url, [config.apps.llamaindexMcp.name]: llamaindex.url, [config.apps.chatwoot.name]: chatwoot.url };

@@ -17,7 +17,7 @@ export type HttpMethod = "GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE";
 
 /** How a client retries. Every delay is in milliseconds. */
 export interface RetryPolicy {
-    /** Attempts in all, the first included. Defaults to 8. */
+    /** Attempts in all, the first included. Defaults to 12. */
     readonly attempts: number;
     /** Backoff before the first retry; doubles with each retry. Defaults to 250. */
     readonly baseDelayMs: number;
@@ -94,8 +94,9 @@ export interface HttpResponse {
     readonly requestId?: string;
 }
 
-// 8 attempts: a vendor failing one call in five still gets through (0.2^8 < 3e-6), in about 20 s at worst
-const DEFAULT_RETRY: RetryPolicy = { attempts: 8, baseDelayMs: 250, maxDelayMs: 8000, maxServerDelayMs: 60000 };
+// 12 attempts, about 45 s at worst: a vendor failing one call in five still gets every call of a deploy through
+// (0.2^12 < 5e-9 a call), while a vendor that is down fails the run within the minute
+const DEFAULT_RETRY: RetryPolicy = { attempts: 12, baseDelayMs: 250, maxDelayMs: 8000, maxServerDelayMs: 60000 };
 const DEFAULT_REQUEST_ID_HEADERS = ["fly-request-id", "x-request-id", "sb-request-id", "cf-ray"];
 // Arrays, not Sets: Pulumi's closure serializer cannot rebuild a Set or Map captured from module scope.
 const RETRYABLE_STATUS: readonly number[] = [408, 425, 429, 500, 502, 503, 504];
