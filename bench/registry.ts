@@ -1,6 +1,7 @@
 /** Every benchmark `npm run bench` runs, in order. Each returns its figures by name. */
 import { flyBench } from "./fly";
 import { httpOverhead } from "./http";
+import { policyBench } from "./policy";
 import { signatureVerify } from "./signature";
 
 export interface Benchmark {
@@ -9,4 +10,4 @@ export interface Benchmark {
     run(): Promise<Record<string, number>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, flyBench];
+export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, flyBench, policyBench];

@@ -13,6 +13,7 @@ export function launchFactsArgs(config: LaunchConfig): LaunchFactsArgs {
         pulumi.unsecret(secretValue(config, name).apply((t) => tokenFormat(vendor, t)));
     return {
         environment: config.environment,
+        apps: { agentService: config.apps.agentService.name, llamaindexMcp: config.apps.llamaindexMcp.name, chatwoot: config.apps.chatwoot.name },
         launchWindow: config.launch ?? null,
         tokens: pulumi.all([format("fly", "flyApiToken"), format("supabase", "supabaseAccessToken"), format("chatwoot", "chatwootApiToken")])
             .apply(([fly, supabase, chatwoot]) => ({

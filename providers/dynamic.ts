@@ -3,7 +3,33 @@
  * the state: they hold no token. A token is read in `configure()` (the stack's config, which the engine hands over
  * decrypted) or from the environment inside a method, and lives only in the provider process.
  */
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
+
+/** How the engine hands a provider a value not known until apply (during preview): this sentinel string. */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Whether a value, or anything inside it, is not known yet: check() validates only what is known. */
+export function isUnknown(v: unknown): boolean {
+    if (v === UNKNOWN) return true;
+    if (Array.isArray(v)) return v.some(isUnknown);
+    if (v !== null && typeof v === "object") return Object.values(v).some(isUnknown);
+    return false;
+}
+
+/** check() failures, minus those about a property not known yet: a preview cannot judge it, the update will. */
+export function knownFailures<I>(news: I, failures: readonly { property: string; reason: string }[]): { property: string; reason: string }[] {
+    return failures.filter((f) => !isUnknown((news as Record<string, unknown>)[f.property]));
+}
+
+/** A map's entries, or none while the whole map is not known yet (its value the UNKNOWN string). */
+export function knownEntries<V>(map: Readonly<Record<string, V>> | undefined): [string, V][] {
+    return map !== null && typeof map === "object" ? Object.entries(map) : [];
+}
+
+/** Each value of a map made secret on its own, so its keys stay known (and visible to policies) in a preview. */
+export function secretValues(values: Readonly<Record<string, pulumi.Input<string>>>): Record<string, pulumi.Output<string>> {
+    return Object.fromEntries(Object.entries(values).map(([k, v]) => [k, pulumi.secret(v)]));
+}
 
 /** The stack config a provider's `configure()` receives. */
 export interface ProviderConfig {

@@ -4,6 +4,7 @@
  * value), the monitoring thresholds and alert channel, and the waivers. Creating it calls nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { AppKey } from "../components/catalog";
 import type { MonitoringThresholds } from "../components/config/types";
 import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE } from "./dynamic";
 
@@ -18,6 +19,8 @@ export interface TokenFacts {
 
 export interface LaunchFactsInputs {
     readonly environment: "production" | "sandbox";
+    /** The Fly app name of each of the checklist's apps, by catalog key (names may be configured). */
+    readonly apps: Readonly<Record<AppKey, string>>;
     readonly launchWindow: { readonly start: string; readonly end: string; readonly minTokenValidityDays: number } | null;
     readonly tokens: { readonly fly: TokenFacts; readonly supabase: TokenFacts; readonly chatwoot: TokenFacts };
     readonly monitoring: MonitoringThresholds & {
@@ -43,7 +46,7 @@ export function tokenFormat(vendor: "fly" | "supabase" | "chatwoot", token: stri
 
 export const launchFactsProvider: ConfiguredProvider<LaunchFactsInputs, LaunchFactsInputs> = {
     async diff(_id, olds, news) {
-        const keys = ["environment", "launchWindow", "tokens", "monitoring", "webhooksEnabled", "waivers"] as const;
+        const keys = ["environment", "apps", "launchWindow", "tokens", "monitoring", "webhooksEnabled", "waivers"] as const;
         return diffResult(keys.filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k])));
     },
     async create(inputs) {

@@ -126,7 +126,8 @@ export class FlyApp extends pulumi.ComponentResource {
         }
 
         this.hostname = app.hostname;
-        this.url = args.publicUrl ? app.hostname.apply(() => args.publicUrl!) : pulumi.interpolate`https://${app.hostname}`;
+        // a known URL stays known in a preview, so what depends on it (other apps' env) can be checked before apply
+        this.url = args.publicUrl ? pulumi.output(args.publicUrl) : pulumi.interpolate`https://${app.hostname}`;
         this.groups = pulumi.all(Object.entries(groups).map(([group, g]) =>
             pulumi.all([g.currentImage, g.previousImage, g.machineIds]).apply(([currentImage, previousImage, machineIds]) =>
                 [group, { currentImage, previousImage, machineIds }] as const)))

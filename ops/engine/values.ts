@@ -1,20 +1,26 @@
 /**
  * Pulumi's wire encoding of property values, as the mock monitor hands them over: secrets arrive wrapped in a
- * signature object, unknowns (during preview) as a sentinel string.
+ * signature object, unknowns (during preview) as the SDK's `Unknown` object. Providers get unknowns as the dynamic
+ * provider host gives them: the engine's sentinel string.
  */
 import * as pulumi from "@pulumi/pulumi";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-/** What an unknown value looks like in a preview's inputs. */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { UNKNOWN } from "../../providers/dynamic";
+import { UNKNOWN } from "../../providers/dynamic";
+
+function isMockUnknown(v: unknown): boolean {
+    return typeof v === "object" && v !== null && (v as Record<string, unknown>)["__pulumiUnknown"] === true;
+}
 
 function isSecretWrapper(v: unknown): v is { value: unknown } {
     return typeof v === "object" && v !== null && (v as Record<string, unknown>)[SIG_KEY] === SECRET_SIG;
 }
 
-/** The plain value, with every secret wrapper removed. */
+/** The plain value, with every secret wrapper removed and every unknown as the engine's sentinel. */
 export function unwrap(v: unknown): unknown {
+    if (isMockUnknown(v)) return UNKNOWN;
     if (isSecretWrapper(v)) return unwrap(v.value);
     if (Array.isArray(v)) return v.map(unwrap);
     if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, unwrap(x)]));
@@ -31,7 +37,7 @@ export function containsSecret(v: unknown): boolean {
 
 /** Whether an unknown (preview) value appears anywhere in the value. */
 export function containsUnknown(v: unknown): boolean {
-    if (v === UNKNOWN) return true;
+    if (v === UNKNOWN || isMockUnknown(v)) return true;
     if (Array.isArray(v)) return v.some(containsUnknown);
     if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
     return false;

@@ -5,7 +5,7 @@
  * webhook: `rotation` changes force a replace, deleted first since a URL is unique per account.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { credential, type ConfiguredProvider, diffResult, DYNAMIC_MODULE, type ProviderConfig, secretOutputs } from "../dynamic";
+import { credential, type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownFailures, type ProviderConfig, secretOutputs } from "../dynamic";
 import { ChatwootClient, type ChatwootWebhook } from "./client";
 import { CHATWOOT_EVENTS, CHATWOOT_MIN_SIGNING_VERSION } from "./events";
 
@@ -82,7 +82,7 @@ export const chatwootWebhookProvider: ConfiguredProvider<ChatwootWebhookInputs, 
     },
 
     async check(_olds, news) {
-        return { inputs: news, failures: webhookProblems(news) };
+        return { inputs: news, failures: knownFailures(news, webhookProblems(news)) };
     },
 
     async diff(_id, olds, news) {

@@ -3,7 +3,7 @@
  * and is left in place if the stack ever lets go of it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, type ConfiguredProvider, diffResult, DYNAMIC_MODULE } from "../dynamic";
+import { changedKeys, type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownFailures } from "../dynamic";
 import { isApiStatus } from "../http";
 import { flyClient } from "./connect";
 
@@ -30,7 +30,7 @@ export const flyAppProvider: ConfiguredProvider<FlyAppInputs, FlyAppOutputs> = {
         const failures = [];
         if (!/^[a-z0-9][a-z0-9-]{1,62}$/.test(String(news.name))) failures.push({ property: "name", reason: `"${news.name}" is not a valid Fly app name (lowercase letters, digits and dashes)` });
         if (!news.org) failures.push({ property: "org", reason: "the Fly organization slug is required" });
-        return { inputs: news, failures };
+        return { inputs: news, failures: knownFailures(news, failures) };
     },
 
     async diff(_id, olds, news) {

@@ -3,7 +3,7 @@
  * `<app>.fly.dev` answer (flyctl's first deploy allocates the same pair). Existing addresses are reused.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, type ConfiguredProvider, diffResult, DYNAMIC_MODULE, type ProviderConfig } from "../dynamic";
+import { changedKeys, type ConfiguredProvider, diffResult, DYNAMIC_MODULE, isUnknown, type ProviderConfig } from "../dynamic";
 import { flyClient } from "./connect";
 
 export interface FlyIpsInputs {
@@ -48,7 +48,7 @@ export const flyIpsProvider: ConfiguredProvider<FlyIpsInputs, FlyIpsOutputs> = {
     },
 
     async check(_olds, news) {
-        const bad = (news.types ?? []).filter((t) => !["v4", "v6", "shared_v4", "private_v6"].includes(t));
+        const bad = isUnknown(news.types) ? [] : (news.types ?? []).filter((t) => !["v4", "v6", "shared_v4", "private_v6"].includes(t));
         return { inputs: news, failures: bad.map((t) => ({ property: "types", reason: `"${t}" is not a Fly IP type (v4, v6, shared_v4, private_v6)` })) };
     },
 

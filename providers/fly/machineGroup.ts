@@ -4,7 +4,7 @@
  * without asking Fly. Outputs carry the current and previous image digests, which is what a rollback redeploys.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, type ProviderConfig } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, isUnknown, knownFailures, type ProviderConfig } from "../dynamic";
 import { flyClient } from "./connect";
 import { configDigest, imageDigest, type MachineConfig, normalizeConfig } from "./machineConfig";
 import { converge, DEFAULT_TIMEOUTS, destroyGroup, type GroupSpec, groupMachines, machineConfigFor, type RolloutTimeouts } from "./rollout";
@@ -59,14 +59,14 @@ export const machineGroupProvider: ConfiguredProvider<MachineGroupInputs, Machin
 
     async check(_olds, news) {
         const failures = [];
-        if (!/@sha256:[a-f0-9]{64}$/.test(String(news.config?.image))) {
+        if (!isUnknown(news.config) && !/@sha256:[a-f0-9]{64}$/.test(String(news.config?.image))) {
             failures.push({ property: "config", reason: `image "${news.config?.image}" is not pinned by digest (<repository>@sha256:<digest>)` });
         }
         if (!Number.isInteger(news.count) || news.count < 0) failures.push({ property: "count", reason: `count must be a whole number >= 0, not ${news.count}` });
         if (news.mountPath && (news.volumeIds ?? []).length < news.count) {
             failures.push({ property: "volumeIds", reason: `${news.count} machines need ${news.count} volumes, ${(news.volumeIds ?? []).length} given` });
         }
-        return { inputs: news, failures };
+        return { inputs: news, failures: knownFailures(news, failures) };
     },
 
     /** No API call: what the machines run is compared through the digest recorded (or refreshed) in state. */

@@ -4,7 +4,7 @@
  * returned when we last wrote. The output `version` is what machines pass as `min_secrets_version`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, type ProviderConfig, secretOutputs } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownEntries, type ProviderConfig, secretOutputs, secretValues } from "../dynamic";
 import { flyClient } from "./connect";
 
 export interface FlySecretsInputs {
@@ -34,7 +34,7 @@ export const flySecretsProvider: ConfiguredProvider<FlySecretsInputs, FlySecrets
     },
 
     async check(_olds, news) {
-        const bad = Object.keys(news.values ?? {}).filter((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
+        const bad = knownEntries(news.values).map(([n]) => n).filter((n) => !/^[A-Za-z_][A-Za-z0-9_]*$/.test(n));
         return { inputs: news, failures: bad.map((n) => ({ property: "values", reason: `"${n}" is not a valid environment variable name` })) };
     },
 
@@ -76,7 +76,7 @@ export const flySecretsProvider: ConfiguredProvider<FlySecretsInputs, FlySecrets
 export interface FlySecretsArgs {
     readonly apiUrl: pulumi.Input<string>;
     readonly app: pulumi.Input<string>;
-    readonly values: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    readonly values: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export class FlySecretsResource extends pulumi.dynamic.Resource {
@@ -84,7 +84,7 @@ export class FlySecretsResource extends pulumi.dynamic.Resource {
     declare readonly digests: pulumi.Output<Record<string, string>>;
 
     constructor(name: string, args: FlySecretsArgs, opts?: pulumi.CustomResourceOptions) {
-        super(flySecretsProvider, name, { version: undefined, digests: undefined, ...args, values: pulumi.secret(args.values) }, {
+        super(flySecretsProvider, name, { version: undefined, digests: undefined, ...args, values: secretValues(args.values) }, {
             ...opts, additionalSecretOutputs: secretOutputs("FlySecrets", ["values"]),
         }, DYNAMIC_MODULE, "FlySecrets");
     }

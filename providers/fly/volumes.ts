@@ -4,7 +4,7 @@
  * backups are the only settings Fly lets change in place.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, type ProviderConfig } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownFailures, type ProviderConfig } from "../dynamic";
 import type { FlyVolume } from "./client";
 import { flyClient } from "./connect";
 
@@ -67,7 +67,7 @@ export const flyVolumesProvider: ConfiguredProvider<FlyVolumesInputs, FlyVolumes
         const failures = [];
         if (!/^[a-z0-9_]{1,30}$/.test(String(news.name))) failures.push({ property: "name", reason: `"${news.name}" is not a Fly volume name (lowercase letters, digits, underscores; at most 30)` });
         if (!(news.snapshotRetention >= 1 && news.snapshotRetention <= 60)) failures.push({ property: "snapshotRetention", reason: `snapshot retention must be 1-60 days, not ${news.snapshotRetention}` });
-        return { inputs: news, failures };
+        return { inputs: news, failures: knownFailures(news, failures) };
     },
 
     async diff(_id, olds, news) {

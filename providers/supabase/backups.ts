@@ -4,7 +4,7 @@
  * recovery expectation and the newest completed backup, reported as outputs for the go/no-go.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, type ProviderConfig } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownFailures, type ProviderConfig } from "../dynamic";
 import { isApiStatus } from "../http";
 import type { BackupList } from "./client";
 import { supabaseClient } from "./connect";
@@ -65,7 +65,7 @@ export const supabaseBackupsProvider: ConfiguredProvider<SupabaseBackupsInputs, 
     async check(_olds, news) {
         const failures = [];
         if (!/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/.test(String(news.scheduleFor))) failures.push({ property: "scheduleFor", reason: `"${news.scheduleFor}" is not a UTC time of day, HH:MM:SS` });
-        return { inputs: news, failures };
+        return { inputs: news, failures: knownFailures(news, failures) };
     },
 
     /** No API call: the schedule is compared with what state (or a refresh) recorded. */

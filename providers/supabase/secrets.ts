@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, type ProviderConfig, secretOutputs } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownEntries, knownFailures, type ProviderConfig, secretOutputs, secretValues } from "../dynamic";
 import { supabaseClient } from "./connect";
 
 export interface SupabaseSecretsInputs {
@@ -47,12 +47,12 @@ export const supabaseSecretsProvider: ConfiguredProvider<SupabaseSecretsInputs, 
     },
 
     async check(_olds, news) {
-        const failures = Object.keys(news.values ?? {}).flatMap((n) => {
+        const failures = knownEntries(news.values).map(([n]) => n).flatMap((n) => {
             const reason = secretNameProblem(n);
             return reason ? [{ property: "values", reason }] : [];
         });
         if (!/^[a-z]{20}$/.test(String(news.projectRef))) failures.push({ property: "projectRef", reason: `"${news.projectRef}" is not a Supabase project ref (20 lowercase letters)` });
-        return { inputs: news, failures };
+        return { inputs: news, failures: knownFailures(news, failures) };
     },
 
     /** No API call: values are compared with what state holds (refresh puts the live digests' verdict there). */
@@ -87,12 +87,12 @@ export const supabaseSecretsProvider: ConfiguredProvider<SupabaseSecretsInputs, 
 export interface SupabaseSecretsArgs {
     readonly apiUrl: pulumi.Input<string>;
     readonly projectRef: pulumi.Input<string>;
-    readonly values: pulumi.Input<Record<string, pulumi.Input<string>>>;
+    readonly values: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
 export class SupabaseSecrets extends pulumi.dynamic.Resource {
     constructor(name: string, args: SupabaseSecretsArgs, opts?: pulumi.CustomResourceOptions) {
-        super(supabaseSecretsProvider, name, { ...args, values: pulumi.secret(args.values) }, {
+        super(supabaseSecretsProvider, name, { ...args, values: secretValues(args.values) }, {
             ...opts, additionalSecretOutputs: secretOutputs("SupabaseSecrets", ["values"]),
         }, DYNAMIC_MODULE, "SupabaseSecrets");
     }
