@@ -488,10 +488,14 @@ class Checker {
         };
     }
 
-    /** A UTC calendar date `YYYY-MM-DD` at `path`, or undefined when unset (a placeholder counts as unset). */
-    private date(o: Obj, path: string): string | undefined {
+    /** A UTC calendar date `YYYY-MM-DD` at `path`, or undefined when unset; a placeholder is reported. */
+    private date(o: Obj, path: string, describe: string): string | undefined {
         const v = o[path.slice(path.lastIndexOf(".") + 1)];
-        if (v === undefined || v === null || v === "" || isPlaceholder(v)) return undefined;
+        if (v === undefined || v === null || v === "") return undefined;
+        if (isPlaceholder(v)) {
+            this.problem(path, `still the placeholder ${String(v)}: ${describe}`, "<YYYY-MM-DD>");
+            return undefined;
+        }
         const s = v instanceof Date ? v.toISOString().slice(0, 10) : String(v);
         if (/^\d{4}-\d{2}-\d{2}$/.test(s) && !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)) return s;
         this.problem(path, `${JSON.stringify(v)} is not a UTC date such as 2026-12-31`, "<YYYY-MM-DD>");
@@ -501,11 +505,11 @@ class Checker {
     private launch(): LaunchConfig["launch"] {
         const o = this.section("launch", "{windowStart: 2026-12-01, windowEnd: 2026-12-03}");
         if (Object.keys(o).length === 0) return undefined;
-        const start = this.date(o, "launch.windowStart");
-        const end = this.date(o, "launch.windowEnd");
+        const start = this.date(o, "launch.windowStart", "the first day of the launch window");
+        const end = this.date(o, "launch.windowEnd", "the last day of the launch window");
         const given = (k: string): boolean => o[k] !== undefined && o[k] !== null && o[k] !== "" && !isPlaceholder(o[k]);
-        if (!start && !given("windowStart")) this.problem("launch.windowStart", "missing: the first day of the launch window", "<YYYY-MM-DD>");
-        if (!end && !given("windowEnd")) this.problem("launch.windowEnd", "missing: the last day of the launch window", "<YYYY-MM-DD>");
+        if (!start && !given("windowStart") && !isPlaceholder(o["windowStart"])) this.problem("launch.windowStart", "missing: the first day of the launch window", "<YYYY-MM-DD>");
+        if (!end && !given("windowEnd") && !isPlaceholder(o["windowEnd"])) this.problem("launch.windowEnd", "missing: the last day of the launch window", "<YYYY-MM-DD>");
         if (!start || !end) return undefined;
         if (end < start) this.problem("launch.windowEnd", `the window ends (${end}) before it starts (${start})`, start);
         return { start, end, minTokenValidityDays: this.integer(o["minTokenValidityDays"], "launch.minTokenValidityDays", 14, { min: 0, max: 365 }) };
@@ -516,8 +520,8 @@ class Checker {
         for (const k of Object.keys(o)) {
             if (!["fly", "supabase"].includes(k)) this.problem(`tokenExpiry.${k}`, `unknown token; declare fly and supabase (Chatwoot tokens do not expire)`, "<YYYY-MM-DD>");
         }
-        const fly = this.date(o, "tokenExpiry.fly");
-        const supabase = this.date(o, "tokenExpiry.supabase");
+        const fly = this.date(o, "tokenExpiry.fly", "the day the Fly token expires (no API tells it; note it when you create the token)");
+        const supabase = this.date(o, "tokenExpiry.supabase", "the day the Supabase token expires (shown when you create it)");
         return { ...(fly ? { fly } : {}), ...(supabase ? { supabase } : {}) };
     }
 

@@ -39,6 +39,8 @@ describe("ops/policy (launch policy)", () => {
             ["HD-CFG-001", "hotdash:monitoring.images.prometheus", "pulumi config set --path hotdash:monitoring.images.prometheus 'prom/prometheus@sha256:<digest>' --stack prod"],
             ["HD-CFG-001", "hotdash:monitoring.images.alertmanager", "pulumi config set --path hotdash:monitoring.images.alertmanager 'prom/alertmanager@sha256:<digest>' --stack prod"],
             ["HD-CFG-001", "hotdash:monitoring.images.blackbox", "pulumi config set --path hotdash:monitoring.images.blackbox 'prom/blackbox-exporter@sha256:<digest>' --stack prod"],
+            ["HD-CFG-001", "hotdash:tokenExpiry.fly", "pulumi config set --path hotdash:tokenExpiry.fly '<YYYY-MM-DD>' --stack prod"],
+            ["HD-CFG-001", "hotdash:tokenExpiry.supabase", "pulumi config set --path hotdash:tokenExpiry.supabase '<YYYY-MM-DD>' --stack prod"],
             ["HD-CFG-001", "hotdash:flyApiToken", "pulumi config set --secret hotdash:flyApiToken '<fly-api-token>' --stack prod"],
             ["HD-CFG-001", "hotdash:supabaseAccessToken", "pulumi config set --secret hotdash:supabaseAccessToken '<sbp_token>' --stack prod"],
             ["HD-CFG-001", "hotdash:chatwootApiToken", "pulumi config set --secret hotdash:chatwootApiToken '<chatwoot-token>' --stack prod"],
@@ -51,7 +53,7 @@ describe("ops/policy (launch policy)", () => {
             ["HD-PLAN-001", "program", "run the fix commands above, then `npx launch policy --stack prod` again"],
         ]);
         assert.equal(report.verdict, "FAIL");
-        assert.equal(summaryLines(report)[0], "launch policy --stack prod: FAIL (0 pass, 18 fail, 1 unknown, 0 waived, 0 n/a)");
+        assert.equal(summaryLines(report)[0], "launch policy --stack prod: FAIL (0 pass, 20 fail, 1 unknown, 0 waived, 0 n/a)");
         assert.deepEqual(report.rules.filter((r) => r.id.startsWith("HD-") && !["HD-CFG-001", "HD-PLAN-001"].includes(r.id)).map((r) => r.status).filter((s) => s !== "unknown"), []);
     });
 

@@ -258,11 +258,15 @@ describe("config validation", () => {
     it("reads the launch window, declared token expiries and waivers", () => {
         const v = happy();
         v["hotdash:launch"] = { windowStart: "2025-10-13", windowEnd: "2025-10-15" };
-        v["hotdash:tokenExpiry"] = { fly: "2027-01-31", supabase: "<YYYY-MM-DD>" };
+        v["hotdash:tokenExpiry"] = { fly: "2027-01-31" };
         v["hotdash:waivers"] = [{ ruleId: "HD-SSL-001", resource: "x", reason: "r", approver: "a", expires: "2026-12-31" }];
         const cfg = validateConfig(raw(v), { stack: "prod", env: {} });
         assert.deepEqual(cfg.launch, { start: "2025-10-13", end: "2025-10-15", minTokenValidityDays: 14 });
         assert.deepEqual(cfg.tokenExpiry, { fly: "2027-01-31" });
+        v["hotdash:tokenExpiry"] = { fly: "2027-01-31", supabase: "<YYYY-MM-DD>" };
+        assert.deepEqual(problemsOf(v).map((p) => [p.key, p.message]), [
+            ["hotdash:tokenExpiry.supabase", "still the placeholder <YYYY-MM-DD>: the day the Supabase token expires (shown when you create it)"],
+        ]);
         assert.equal(cfg.waivers.length, 1);
         v["hotdash:launch"] = { windowStart: "2025-10-16", windowEnd: "2025-10-15" };
         v["hotdash:tokenExpiry"] = { fly: "31/01/2027", chatwoot: "2027-01-01" };
@@ -311,6 +315,8 @@ describe("config validation", () => {
             "hotdash:monitoring.images.prometheus",
             "hotdash:monitoring.images.alertmanager",
             "hotdash:monitoring.images.blackbox",
+            "hotdash:tokenExpiry.fly",
+            "hotdash:tokenExpiry.supabase",
             "hotdash:flyApiToken",
             "hotdash:supabaseAccessToken",
             "hotdash:chatwootApiToken",
