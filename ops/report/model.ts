@@ -29,15 +29,7 @@ export interface ReportItem {
     readonly expiredWaiver?: boolean;
 }
 
-export interface ReportRule {
-    readonly id: string;
-    readonly title: string;
-    readonly description: string;
-    readonly severity: Severity;
-    readonly enforcement: Enforcement;
-    readonly advisoryBecause?: string;
-    readonly remediation: readonly string[];
-    readonly url: string;
+export interface ReportRule extends Omit<RuleMeta, "waivable"> {
     /** The rule as a whole: its worst item. */
     readonly status: Status;
 }
