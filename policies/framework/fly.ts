@@ -9,6 +9,14 @@ export function groupConfig(g: PlannedResource): Readonly<Record<string, unknown
     return isUnknown(c) ? c : asRecord(c);
 }
 
+/** A machine group's services: the list (empty when it has none), or `UNKNOWN` while its config is not known. */
+export function groupServices(g: PlannedResource): readonly unknown[] | Unknown {
+    const config = groupConfig(g);
+    const services = isUnknown(config) ? config : config?.["services"];
+    if (isUnknown(services)) return services;
+    return Array.isArray(services) ? services : [];
+}
+
 /** A machine group's plain env, `UNKNOWN` when its config or env is not known yet, `{}` when it has none. */
 export function groupEnv(g: PlannedResource): Readonly<Record<string, unknown>> | Unknown {
     const env = at(g.props, "config", "env");

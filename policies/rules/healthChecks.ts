@@ -3,7 +3,7 @@
  * on the service's port: deploys wait on it, the proxy routes around a machine failing it.
  */
 import type { Check } from "../framework/finding";
-import { groupConfig } from "../framework/fly";
+import { groupConfig, groupServices } from "../framework/fly";
 import { checks, type Rule } from "../framework/rule";
 import { asRecord, isUnknown } from "../framework/unknown";
 
@@ -35,12 +35,11 @@ export const healthChecks: Rule = {
         const out: Check[] = [];
         for (const g of view.ofType("FlyMachineGroup")) {
             const config = groupConfig(g);
-            const services = isUnknown(config) ? config : config?.["services"];
-            if (isUnknown(services)) {
+            const list = groupServices(g);
+            if (isUnknown(list)) {
                 out.push(checks.unknown(g.name, "the machine config's services", "an HTTP check per service", g.urn));
                 continue;
             }
-            const list = Array.isArray(services) ? services : [];
             if (list.length === 0) {
                 out.push(checks.na(g.name, `${g.name}: no service, so no health check to require`));
                 continue;

@@ -3,7 +3,7 @@
  * terminates TLS on 443; a process group the catalog marks public must have a service at all.
  */
 import type { Check } from "../framework/finding";
-import { groupConfig, isPublicGroup } from "../framework/fly";
+import { groupServices, isPublicGroup } from "../framework/fly";
 import { checks, type Rule } from "../framework/rule";
 import { asRecord, isUnknown } from "../framework/unknown";
 
@@ -22,13 +22,11 @@ export const servicePorts: Rule = {
     check(view) {
         const out: Check[] = [];
         for (const g of view.ofType("FlyMachineGroup")) {
-            const config = groupConfig(g);
-            const services = isUnknown(config) ? config : config?.["services"];
-            if (isUnknown(services)) {
+            const list = groupServices(g);
+            if (isUnknown(list)) {
                 out.push(checks.unknown(g.name, "the machine config's services", "port 80 force_https, port 443 tls", g.urn));
                 continue;
             }
-            const list = Array.isArray(services) ? services : [];
             if (list.length === 0) {
                 out.push(isPublicGroup(view, g)
                     ? checks.fail(g.name, `${g.name}: public process group ${String(g.props["group"])} has no service, so it serves no HTTPS`, "no service", "a service with ports 80 and 443", { urn: g.urn })

@@ -7,10 +7,8 @@
 import { strict as assert } from "node:assert";
 import type { Policies } from "@pulumi/policy";
 import { policyPackArgs, PACK_NAME } from "../../policies/policyPack";
-import { CANARIES, CANARY, editing, NOW, passingStack, UNKNOWN_SENTINEL } from "./fixtures";
+import { analyzeStackRequest, CANARIES, CANARY, editing, NOW, passingStack, UNKNOWN_SENTINEL } from "./fixtures";
 
-const analyzerpb = require("@pulumi/pulumi/proto/analyzer_pb");
-const structpb = require("google-protobuf/google/protobuf/struct_pb");
 const server = require("@pulumi/policy/server") as {
     makeAnalyzeStackRpcFun(name: string, version: string, level: string, policies: Policies): (call: unknown, cb: (err: Error | null, res?: AnalyzeResponse) => void) => Promise<void>;
 };
@@ -31,16 +29,7 @@ function wire(type: string, props: Record<string, unknown>): Record<string, unkn
 }
 
 async function analyze(stack: ReturnType<typeof passingStack>): Promise<[string, number, string][]> {
-    const req = new analyzerpb.AnalyzeStackRequest();
-    req.setResourcesList(stack.map((r) => {
-        const res = new analyzerpb.AnalyzerResource();
-        res.setType(r.type);
-        res.setName(r.name);
-        res.setUrn(r.urn);
-        res.setProperties(structpb.Struct.fromJavaScript(wire(r.type, r.props as Record<string, unknown>)));
-        res.setOptions(new analyzerpb.AnalyzerResourceOptions());
-        return res;
-    }));
+    const req = analyzeStackRequest(stack, (r) => wire(r.type, r.props as Record<string, unknown>));
     const rpc = server.makeAnalyzeStackRpcFun(PACK_NAME, "0.1.0", "mandatory", policyPackArgs(() => NOW).policies);
     const res = await new Promise<AnalyzeResponse>((resolve, reject) => {
         void rpc({ request: req }, (err, r) => (err ? reject(err) : resolve(r!)));

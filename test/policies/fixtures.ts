@@ -164,3 +164,22 @@ export function leakedCanaries(list: readonly Finding[]): string[] {
     const text = JSON.stringify(list);
     return CANARIES.filter((c) => text.includes(c));
 }
+
+/** The stack as the engine sends it to a policy pack: an AnalyzeStackRequest, props as given (or transformed). */
+export function analyzeStackRequest(stack: readonly RawResource[], props: (r: RawResource) => Record<string, unknown> = (r) => r.props as Record<string, unknown>): unknown {
+    /* eslint-disable @typescript-eslint/no-explicit-any -- generated protobuf classes, untyped */
+    const analyzerpb = require("@pulumi/pulumi/proto/analyzer_pb") as any;
+    const structpb = require("google-protobuf/google/protobuf/struct_pb") as any;
+    const req = new analyzerpb.AnalyzeStackRequest();
+    req.setResourcesList(stack.map((r) => {
+        const res = new analyzerpb.AnalyzerResource();
+        res.setType(r.type);
+        res.setName(r.name);
+        res.setUrn(r.urn);
+        res.setProperties(structpb.Struct.fromJavaScript(props(r)));
+        res.setOptions(new analyzerpb.AnalyzerResourceOptions());
+        return res;
+    }));
+    return req;
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+}

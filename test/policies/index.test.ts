@@ -8,12 +8,10 @@ import { strict as assert } from "node:assert";
 import { type ChildProcess, spawn } from "node:child_process";
 import * as path from "node:path";
 import { RULE_IDS } from "../../policies/rules";
-import { editing, passingStack } from "./fixtures";
+import { analyzeStackRequest, editing, passingStack } from "./fixtures";
 
 const grpc = require("@grpc/grpc-js");
-const analyzerpb = require("@pulumi/pulumi/proto/analyzer_pb");
 const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
-const structpb = require("google-protobuf/google/protobuf/struct_pb");
 const emptypb = require("google-protobuf/google/protobuf/empty_pb");
 
 const PACK_DIR = path.resolve(__dirname, "../../policies");
@@ -60,16 +58,7 @@ describe("policies/index.ts (the pack as the Pulumi CLI runs it)", function () {
         });
         stack = editing(stack, "hotdash-chatwoot-machines-web", (p) => { (p["config"] as Record<string, unknown>)["image"] = "chatwoot/chatwoot:latest"; });
         stack = editing(stack, "hotdash-supabase-ssl", (p) => { p["enabled"] = false; });
-        const req = new analyzerpb.AnalyzeStackRequest();
-        req.setResourcesList(stack.map((r) => {
-            const res = new analyzerpb.AnalyzerResource();
-            res.setType(r.type);
-            res.setName(r.name);
-            res.setUrn(r.urn);
-            res.setProperties(structpb.Struct.fromJavaScript(r.props));
-            res.setOptions(new analyzerpb.AnalyzerResourceOptions());
-            return res;
-        }));
+        const req = analyzeStackRequest(stack);
         const res = await call<{ getDiagnosticsList(): { getPolicyname(): string; getEnforcementlevel(): number; getUrn(): string }[] }>(client, "analyzeStack", req);
         assert.deepEqual(res.getDiagnosticsList().map((d) => [d.getPolicyname(), d.getEnforcementlevel(), d.getUrn().split("::").pop()]), [
             ["HD-SSL-004", 1, "hotdash-supabase-ssl"],
