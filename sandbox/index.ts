@@ -13,7 +13,7 @@ import { PostgrestServer, Tables } from "./postgrest";
 import type { LoggedRequest, SandboxContext, VendorServer } from "./server";
 import { SlackServer, SLACK_WEBHOOK_PATH } from "./slack";
 import { SupabaseServer } from "./supabase";
-import { SANDBOX_CREDENTIALS, SANDBOX_PORTS, type SandboxServerName } from "./credentials";
+import { SANDBOX_CREDENTIALS, type SandboxServerName } from "./credentials";
 import { AGENT_WEBHOOK_PATH, APPS } from "../components/catalog";
 
 export interface SandboxOptions {
@@ -152,5 +152,3 @@ export const SANDBOX_IMAGE_DIGESTS = {
     llamaindexMcp: "67d72d732517fe3d67b4600acb996d554e42ffa48546e58f46dcea720d1c6c29",
     chatwoot: "6ec1d3c7be92580f656470b61b48b8a00f5641a7aec847d8f1806aa5a899bd32",
 } as const;
-
-export const DEFAULT_PORTS = SANDBOX_PORTS;

@@ -7,7 +7,6 @@ import * as pulumi from "@pulumi/pulumi";
 
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-export { UNKNOWN } from "../../providers/dynamic";
 import { UNKNOWN } from "../../providers/dynamic";
 
 function isMockUnknown(v: unknown): boolean {
@@ -32,14 +31,6 @@ export function containsSecret(v: unknown): boolean {
     if (isSecretWrapper(v)) return true;
     if (Array.isArray(v)) return v.some(containsSecret);
     if (v !== null && typeof v === "object") return Object.values(v).some(containsSecret);
-    return false;
-}
-
-/** Whether an unknown (preview) value appears anywhere in the value. */
-export function containsUnknown(v: unknown): boolean {
-    if (v === UNKNOWN || isMockUnknown(v)) return true;
-    if (Array.isArray(v)) return v.some(containsUnknown);
-    if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
     return false;
 }
 

@@ -194,13 +194,6 @@ export class FlyClient {
         });
     }
 
-    async startMachine(app: string, id: string, nonce?: string): Promise<void> {
-        await this.http.send({
-            method: "POST", path: encodePath`/apps/${app}/machines/${id}/start`, idempotent: true,
-            ...(nonce ? { headers: { "fly-machine-lease-nonce": nonce } } : {}),
-        });
-    }
-
     /**
      * Blocks until the machine is in one of `states` (Fly's wait, at most 60 s per call) and returns the state
      * reached; undefined when the wait timed out or failed in transit, and the caller should look at the machine.
