@@ -33,6 +33,7 @@ function appArgs(app: AppConfig): Omit<FlyAppArgs, "env" | "secrets"> {
         ])),
         internalPort: facts.internalPort,
         healthPath: facts.healthPath,
+        runsInProduction: app.runsInProduction,
         ...(app.hostname ? { hostname: app.hostname } : {}),
     };
 }

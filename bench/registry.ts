@@ -3,6 +3,7 @@ import { flyBench } from "./fly";
 import { httpOverhead } from "./http";
 import { policyBench } from "./policy";
 import { signatureVerify } from "./signature";
+import { stackBench } from "./stack";
 
 export interface Benchmark {
     readonly name: string;
@@ -10,4 +11,4 @@ export interface Benchmark {
     run(): Promise<Record<string, number>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, flyBench, policyBench];
+export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, flyBench, policyBench, stackBench];

@@ -1,6 +1,8 @@
 /** Every `launch` subcommand, in the order `launch help` lists them. */
 import type { Command } from "./cli";
 import { policyCommand } from "./policy";
-import { destroyCommand, previewCommand, upCommand } from "./stack";
+import { resetCommand } from "./reset";
+import { destroyCommand, previewCommand, refreshCommand, upCommand } from "./stack";
+import { toolchainCommand } from "./toolchainCommand";
 
-export const COMMANDS: readonly Command[] = [upCommand, previewCommand, destroyCommand, policyCommand];
+export const COMMANDS: readonly Command[] = [upCommand, previewCommand, refreshCommand, destroyCommand, resetCommand, policyCommand, toolchainCommand];

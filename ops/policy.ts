@@ -1,8 +1,7 @@
 /**
  * `launch policy --stack S [--json F] [--sarif F] [--junit F] [--markdown F]`: the policy pack as a pre-flight,
- * without the Pulumi CLI or any vendor token. The program runs in-process under mocks in preview mode (the engine
- * the tests use: planned inputs, outputs not yet known are unknown), and the pack's rules evaluate what it
- * declares. Exit 0 when nothing mandatory fails or is unknown and no waiver has expired, 1 otherwise, 2 on an error.
+ * without the Pulumi CLI or any vendor token. The program runs in-process under Pulumi's runtime mocks in preview
+ * mode (planned inputs; outputs not yet known are unknown), and the pack's rules evaluate what it declares. Exit 0 when nothing mandatory fails or is unknown and no waiver has expired, 1 otherwise, 2 on an error.
  *
  * It is not the gate: with the CLI, `pulumi preview --policy-pack policies` runs the same rules inside Pulumi's
  * engine. Before the program can run at all, the config must be valid: config problems are reported as findings of
@@ -21,7 +20,8 @@ import { StackView, TYPES, type RawResource } from "../policies/framework/stack"
 import { UNKNOWN } from "../policies/framework/unknown";
 import { RULE_IDS, RULES } from "../policies/rules";
 import { type Command, type CommandContext, requireStack } from "./cli";
-import { runProgram } from "./engine/engine";
+import { planUnderMocks } from "./mockPlan";
+import { stackPassphrase } from "./workspace";
 import { renderJunit } from "./report/junit";
 import { renderMarkdown } from "./report/markdown";
 import { buildReport, isBlocker, itemOf, type Report, type ReportItem } from "./report/model";
@@ -146,7 +146,9 @@ export async function runPolicy(opts: PolicyRunOptions): Promise<PolicyRun> {
     const at = now.toISOString();
     const file = opts.stackFile ?? stackFilePath(opts.projectDir, opts.stack);
     if (!fs.existsSync(file)) throw new Error(`No config for stack "${opts.stack}": ${file} does not exist. Create it with \`pulumi stack init ${opts.stack}\`.`);
-    const raw = rawFromStackFile(fs.readFileSync(file, "utf8"));
+    const text = fs.readFileSync(file, "utf8");
+    // secrets encrypted under a passphrase launch knows (the sandbox's, or PULUMI_CONFIG_PASSPHRASE) are read as they are
+    const raw = rawFromStackFile(text, stackPassphrase(rawFromStackFile(text).values["hotdash:environment"] === "sandbox", env as NodeJS.ProcessEnv));
     const secrets = configSecrets(raw, env);
     const fileName = path.basename(file);
 
@@ -165,8 +167,8 @@ export async function runPolicy(opts: PolicyRunOptions): Promise<PolicyRun> {
     }
 
     const { values, unreadableTokens } = programConfig(raw, env);
-    const run = await runProgram({ projectDir: opts.projectDir, stack: opts.stack, config: values, secretKeys: raw.secretKeys, mode: "preview" });
     const project = projectName(opts.projectDir);
+    const run = await planUnderMocks({ projectDir: opts.projectDir, project, stack: opts.stack, config: values, secretKeys: raw.secretKeys });
     const resources: RawResource[] = run.registrations.filter((r) => r.custom).map((r) => {
         let props: unknown = r.inputs;
         if (r.type === TYPES.LaunchFacts && unreadableTokens.length) {
@@ -181,10 +183,10 @@ export async function runPolicy(opts: PolicyRunOptions): Promise<PolicyRun> {
     const items: ReportItem[] = [configItem(fileName, "pass", `${fileName}: the hotdash config is complete and valid`, at)];
     if (run.errors.length) {
         for (const e of run.errors) {
-            items.push(itemOf(PLAN_RULE, { ruleId: PLAN_RULE.id, resource: e.slice(0, e.indexOf(":")) || "program", status: "fail", message: e, evidence: { source: "in-process preview", observed: "error", expected: "no error", collectedAt: at } }));
+            items.push(itemOf(PLAN_RULE, { ruleId: PLAN_RULE.id, resource: e.slice(0, e.indexOf(":")) || "program", status: "fail", message: e, evidence: { source: "preview under mocks", observed: "error", expected: "no error", collectedAt: at } }));
         }
     } else {
-        items.push(itemOf(PLAN_RULE, { ruleId: PLAN_RULE.id, resource: "program", status: "pass", message: `program: planned ${resources.length} resources without errors`, evidence: { source: "in-process preview", observed: `${resources.length} resources`, expected: "no error", collectedAt: at } }));
+        items.push(itemOf(PLAN_RULE, { ruleId: PLAN_RULE.id, resource: "program", status: "pass", message: `program: planned ${resources.length} resources without errors`, evidence: { source: "preview under mocks", observed: `${resources.length} resources`, expected: "no error", collectedAt: at } }));
     }
     const evaluation = evaluatePack(RULES, StackView.of(resources), { now, stack: opts.stack, ruleIds: RULE_IDS });
     const ruleOf = new Map(RULES.map((r) => [r.id, r]));

@@ -1,16 +1,18 @@
 /**
  * Finds the sandbox a sandbox stack points at, or starts one for the length of a command: the servers on the
- * ports `Pulumi.sandbox.yaml` names, stopped when the command ends (`npm run sandbox` keeps one running instead).
+ * ports `Pulumi.sandbox.yaml` names, with the project's sandbox state file, stopped when the command ends
+ * (`npm run sandbox` keeps one running instead).
  */
+import * as path from "node:path";
 import type { LaunchConfig } from "../components/config/types";
-import { startSandbox } from "../sandbox";
+import { SANDBOX_STATE_FILE, startSandbox } from "../sandbox";
 import { SANDBOX_PORTS } from "../sandbox/credentials";
 import type { CommandContext } from "./cli";
 
 export interface SandboxHandle {
     /** Id of the sandbox process (a new one means empty servers). */
     readonly instance: string;
-    /** True when this command started it: it is empty and goes away with the command. */
+    /** True when this command started it: it goes away with the command (its state stays on disk). */
     readonly startedNow: boolean;
     stop(): Promise<void>;
 }
@@ -34,7 +36,7 @@ export async function ensureSandbox(config: LaunchConfig, ctx: CommandContext): 
     if (config.fly.apiUrl !== defaultFly) {
         throw new Error(`no sandbox answers at ${config.fly.apiUrl}; start it first (npm run sandbox)`);
     }
-    const sandbox = await startSandbox({ ports: SANDBOX_PORTS });
-    ctx.out("Started a sandbox for this run; it stops when this command ends (`npm run sandbox` keeps one running).");
+    const sandbox = await startSandbox({ ports: SANDBOX_PORTS, stateFile: path.join(ctx.projectDir, SANDBOX_STATE_FILE) });
+    ctx.out("Started the sandbox for this run; it stops when this command ends, keeping its state in .sandbox/ (`npm run sandbox` keeps one running).");
     return { instance: sandbox.instance, startedNow: true, stop: () => sandbox.stop() };
 }

@@ -94,6 +94,18 @@ export class ChatwootServer extends VendorServer {
         this.generatesSecrets = true;
     }
 
+    override snapshot(): unknown {
+        return { webhooks: this.webhooks, nextId: this.nextId, nextMessageId: this.nextMessageId, deliveries: this.deliveries };
+    }
+
+    override restore(state: unknown): void {
+        const s = state as { webhooks: Webhook[]; nextId: number; nextMessageId: number; deliveries: Delivery[] };
+        this.webhooks = s.webhooks;
+        this.nextId = s.nextId;
+        this.nextMessageId = s.nextMessageId;
+        this.deliveries = s.deliveries;
+    }
+
     /** Resolves when every delivery started so far has finished. */
     async settled(): Promise<void> {
         while (this.inFlight.length) await Promise.all(this.inFlight.splice(0));

@@ -18,6 +18,9 @@ export const SANDBOX_CREDENTIALS = {
     chatwootAgentToken: "sandbox-chatwoot-agent-token",
 } as const;
 
+/** Passphrase of the sandbox stack's secrets (Pulumi's passphrase provider); real stacks have their own. */
+export const SANDBOX_PASSPHRASE = "hotdash-sandbox";
+
 /** Ports `npm run sandbox` listens on, matching `Pulumi.sandbox.yaml`. */
 export const SANDBOX_PORTS = {
     fly: 4280,

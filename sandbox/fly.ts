@@ -137,6 +137,24 @@ export class FlyServer extends VendorServer {
         this.images = {};
     }
 
+    override snapshot(): unknown {
+        return { apps: this.apps, machines: this.machines, images: this.images };
+    }
+
+    override restore(state: unknown): void {
+        const s = state as Pick<FlyServer, "apps" | "machines" | "images">;
+        this.apps = s.apps;
+        this.machines = s.machines;
+        this.images = s.images;
+        // a machine caught booting when the sandbox stopped boots again; a lease outlives no restart
+        for (const m of Object.values(this.machines)) {
+            delete m.lease;
+            if (m.state === "starting" || m.state === "created" || m.state === "replacing") this.boot(m, "starting");
+            if (m.state === "stopping") this.stop(m);
+            if (m.state === "destroying") m.state = "destroyed";
+        }
+    }
+
     // ---- helpers for tests -------------------------------------------------------------------------------------
 
     /** Creates an app directly, as if it had been deployed before the stack existed. */

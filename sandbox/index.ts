@@ -4,6 +4,8 @@
  * ports that `Pulumi.sandbox.yaml` names.
  */
 import { randomUUID } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { AppServer } from "./apps";
 import { AgentServiceServer } from "./agentService";
 import { ChatwootServer } from "./chatwoot";
@@ -23,6 +25,8 @@ export interface SandboxOptions {
     readonly timeScale?: number;
     /** Faults to inject from the start. Defaults to none. */
     readonly faults?: FaultPlan;
+    /** File the sandbox keeps its state in across restarts (read at start, written as it changes and at stop). Defaults to none: memory only. */
+    readonly stateFile?: string;
 }
 
 export interface Sandbox {
@@ -44,7 +48,7 @@ export interface Sandbox {
     mutatingRequests(server?: string): LoggedRequest[];
     /** The `hotdash` config of a stack pointed at this sandbox, as `Pulumi.sandbox.yaml` is at the default ports. */
     stackConfig(): Record<string, unknown>;
-    /** Back to the initial state: data, faults, log and rate limits. */
+    /** Back to the initial state: data, faults, log and rate limits (and the state file, if it has one). */
     reset(): void;
     stop(): Promise<void>;
 }
@@ -82,24 +86,68 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         }
         throw err;
     }
+    const persistence = opts.stateFile ? persist(opts.stateFile, servers) : undefined;
     const urls = {
         ...Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])),
         "hotdash-chatwoot": chatwoot.url, // Chatwoot is the hotdash-chatwoot app
     } as Record<SandboxServerName | "hotdash-chatwoot", string>;
 
+    const reset = (): void => {
+        for (const s of Object.values(servers)) s.reset();
+        faults.clear();
+        log.length = 0;
+        persistence?.save();
+    };
+    ctx.resetAll = reset;
     return {
         fly, supabase, supabaseRest, chatwoot, agentService, llamaindexMcp, slack, urls, faults, log, instance: ctx.instance,
         mutatingRequests: (server) => log.filter((r) => r.method !== "GET" && r.method !== "HEAD" && (!server || r.server === server)),
         stackConfig: () => sandboxStackConfig(urls),
-        reset: () => {
-            for (const s of Object.values(servers)) s.reset();
-            faults.clear();
-            log.length = 0;
-        },
+        reset,
         stop: async () => {
             await Promise.all(Object.values(servers).map((s) => s.close()));
+            persistence?.stop();
         },
     };
+}
+
+/** Where the sandbox of a project keeps its state, relative to the project directory. */
+export const SANDBOX_STATE_FILE = path.join(".sandbox", "sandbox.json");
+
+/** The state file's shape: each server's snapshot by name. */
+interface StateFile {
+    readonly version: 1;
+    readonly servers: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * Restores the servers from the state file, then writes it whenever their state changed (checked every 250 ms, so
+ * what timers change, such as a machine finishing its boot, is kept too) and once more at stop.
+ */
+function persist(file: string, servers: Readonly<Record<string, VendorServer>>): { save(): void; stop(): void } {
+    if (fs.existsSync(file)) {
+        let saved: StateFile;
+        try {
+            saved = JSON.parse(fs.readFileSync(file, "utf8")) as StateFile;
+        } catch (e) {
+            throw new Error(`sandbox: the state file ${file} is unreadable (${(e as Error).message}); remove it to start from an empty sandbox (npx launch reset --stack sandbox)`);
+        }
+        for (const [name, state] of Object.entries(saved.servers)) if (state !== undefined) servers[name]?.restore(state);
+    }
+    let last = "";
+    const save = (): void => {
+        const text = JSON.stringify({ version: 1, servers: Object.fromEntries(Object.entries(servers).map(([n, s]) => [n, s.snapshot()])) } satisfies StateFile);
+        if (text === last) return;
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        const tmp = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(tmp, text, { mode: 0o600 });
+        fs.renameSync(tmp, file); // whole or not at all
+        last = text;
+    };
+    save();
+    const timer = setInterval(save, 250);
+    timer.unref();
+    return { save, stop: () => { clearInterval(timer); save(); } };
 }
 
 /** The hotdash config of a stack whose endpoints are these sandbox URLs. */

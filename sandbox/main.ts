@@ -2,11 +2,12 @@
  * `npm run sandbox`: starts every sandbox server on the ports `Pulumi.sandbox.yaml` names, prints one
  * `SANDBOX <name> <url>` line per server, and runs until Ctrl-C (or SIGTERM), when it closes them all.
  * `SANDBOX_FAULTS=<seed>:<rate>` injects that share of random faults, `SANDBOX_TIME_SCALE` shrinks its clocks, and
- * `SANDBOX_FREE_PORTS=1` picks free ports instead (for running beside another sandbox).
+ * `SANDBOX_FREE_PORTS=1` picks free ports instead (for running beside another sandbox). It keeps its state in
+ * `.sandbox/sandbox.json` (`SANDBOX_STATE_FILE` names another; `npx launch reset --stack sandbox` empties it).
  */
 import { randomFaults } from "./faults";
 import { SANDBOX_PORTS } from "./credentials";
-import { startSandbox } from "./index";
+import { SANDBOX_STATE_FILE, startSandbox } from "./index";
 
 async function main(): Promise<void> {
     const faultsSpec = process.env["SANDBOX_FAULTS"];
@@ -18,9 +19,10 @@ async function main(): Promise<void> {
     }
     const timeScale = Number(process.env["SANDBOX_TIME_SCALE"] ?? 1);
     const ports = process.env["SANDBOX_FREE_PORTS"] === "1" ? {} : SANDBOX_PORTS;
-    const sandbox = await startSandbox({ ports, timeScale, ...(faults ? { faults } : {}) });
+    const stateFile = process.env["SANDBOX_STATE_FILE"] ?? SANDBOX_STATE_FILE;
+    const sandbox = await startSandbox({ ports, timeScale, stateFile, ...(faults ? { faults } : {}) });
     for (const [name, url] of Object.entries(sandbox.urls)) console.log(`SANDBOX ${name} ${url}`);
-    console.log("sandbox ready; Ctrl-C stops it");
+    console.log(`sandbox ready, state in ${stateFile}; Ctrl-C stops it`);
     let stopping = false;
     const stop = (signal: string): void => {
         if (stopping) return;

@@ -38,6 +38,14 @@ export class PostgrestServer extends VendorServer {
         this.tables.reset();
     }
 
+    override snapshot(): unknown {
+        return this.tables.rows;
+    }
+
+    override restore(state: unknown): void {
+        Object.assign(this.tables.rows, state as Record<string, Row[]>);
+    }
+
     protected override error(status: number, message: string): SandboxResponse {
         return { status, body: { code: `PGRST${status}`, details: null, hint: null, message } };
     }

@@ -46,7 +46,9 @@ export interface LoggedRequest {
     readonly status: number | "dropped";
     /** An injected fault, if any: `status:503`, `drop@after`, ... */
     readonly fault?: string;
+    /** When the request arrived, and when its answer went out (or the connection was dropped), in epoch ms. */
     readonly at: number;
+    readonly end: number;
 }
 
 /** What all servers of one sandbox share. */
@@ -55,8 +57,10 @@ export interface SandboxContext {
     readonly log: LoggedRequest[];
     /** 1 is real time; tests shrink boot delays and rate-limit windows with smaller values. */
     readonly timeScale: number;
-    /** Random id of this sandbox process, served at `/__sandbox`, so a state file can tell it is still the same one. */
+    /** Random id of this sandbox process, served at `/__sandbox`. */
     readonly instance: string;
+    /** Empties the whole sandbox: what `POST /__sandbox/reset` on any server does (`launch reset`). */
+    resetAll?: () => void;
 }
 
 interface Route {
@@ -102,6 +106,16 @@ export abstract class VendorServer {
     /** Back to the initial state. */
     abstract reset(): void;
 
+    /** What this server keeps across restarts, JSON-safe; undefined for a server with nothing to keep. */
+    snapshot(): unknown {
+        return undefined;
+    }
+
+    /** Takes back what snapshot() returned (from a sandbox state file). */
+    restore(_state: unknown): void {
+        return;
+    }
+
     get url(): string {
         if (!this.baseUrl) throw new Error(`sandbox server ${this.name} is not listening`);
         return this.baseUrl;
@@ -139,6 +153,11 @@ export abstract class VendorServer {
             this.send(res, { status: 200, body: { sandbox: this.name, instance: this.ctx.instance } });
             return;
         }
+        if (url.pathname === "/__sandbox/reset" && req.method === "POST") {
+            this.ctx.resetAll?.();
+            this.send(res, { status: 204 });
+            return;
+        }
         const method = req.method ?? "GET";
         const rawBody = await readBody(req);
         const entry = { server: this.name, method, path: url.pathname, at: Date.now() };
@@ -148,7 +167,7 @@ export abstract class VendorServer {
         const fault = decision.before ?? decision.after;
         const faultLabel = fault ? `${fault.kind}${fault.status ? `:${fault.status}` : ""}${fault.phase === "after" ? "@after" : ""}` : undefined;
         if (decision.before?.kind === "drop") {
-            this.ctx.log.push({ ...entry, status: "dropped", fault: faultLabel! });
+            this.ctx.log.push({ ...entry, end: Date.now(), status: "dropped", fault: faultLabel! });
             req.socket.destroy();
             return;
         }
@@ -156,24 +175,24 @@ export abstract class VendorServer {
             const status = decision.before.status ?? 503;
             const retry = decision.before.retryAfterSeconds;
             const refused = this.error(status, faultMessage(status));
-            this.ctx.log.push({ ...entry, status, fault: faultLabel! });
+            this.ctx.log.push({ ...entry, end: Date.now(), status, fault: faultLabel! });
             this.send(res, { ...refused, headers: { ...refused.headers, ...(retry !== undefined ? { "retry-after": String(retry) } : {}) } });
             return;
         }
 
         const { response, operationId } = await this.handle(method, url, req.headers, rawBody);
         if (decision.after?.kind === "drop") {
-            this.ctx.log.push({ ...entry, ...(operationId ? { operationId } : {}), status: "dropped", fault: faultLabel! });
+            this.ctx.log.push({ ...entry, end: Date.now(), ...(operationId ? { operationId } : {}), status: "dropped", fault: faultLabel! });
             req.socket.destroy();
             return;
         }
         if (decision.after?.kind === "status") {
             const status = decision.after.status ?? 503;
-            this.ctx.log.push({ ...entry, ...(operationId ? { operationId } : {}), status, fault: faultLabel! });
+            this.ctx.log.push({ ...entry, end: Date.now(), ...(operationId ? { operationId } : {}), status, fault: faultLabel! });
             this.send(res, this.error(status, faultMessage(status)));
             return;
         }
-        this.ctx.log.push({ ...entry, ...(operationId ? { operationId } : {}), status: response.status });
+        this.ctx.log.push({ ...entry, end: Date.now(), ...(operationId ? { operationId } : {}), status: response.status });
         this.send(res, response);
     }
 

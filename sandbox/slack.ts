@@ -25,6 +25,14 @@ export class SlackServer extends VendorServer {
         this.messages.length = 0;
     }
 
+    override snapshot(): unknown {
+        return this.messages;
+    }
+
+    override restore(state: unknown): void {
+        this.messages.splice(0, this.messages.length, ...(state as unknown[]));
+    }
+
     protected override error(status: number, message: string): SandboxResponse {
         return { status, text: status === 404 ? "no_service" : message };
     }

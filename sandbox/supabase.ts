@@ -60,6 +60,14 @@ export class SupabaseServer extends VendorServer {
         this.routes();
     }
 
+    override snapshot(): unknown {
+        return this.project;
+    }
+
+    override restore(state: unknown): void {
+        this.project = state as typeof this.project;
+    }
+
     override reset(): void {
         const now = Date.now();
         this.limiter.reset();

@@ -1,9 +1,9 @@
 /**
- * The pre-launch backup: a verified `pg_dump` of the Supabase database through `@pulumi/command`, taken when the
- * stack is created and again whenever a trigger (an app image digest) changes. The script is in ./dumpScript.
+ * The pre-launch backup: a verified `pg_dump` of the Supabase database, taken when the stack is created and again
+ * whenever a trigger (an app image digest) changes. The script is in ./dumpScript; providers/backup/pgDump runs it.
  */
-import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
+import { PgDump } from "../../providers/backup/pgDump";
 import { DATABASE_URL_VARIABLE, dumpScript } from "./dumpScript";
 
 export interface PreLaunchDumpArgs {
@@ -23,18 +23,15 @@ export class PreLaunchDump extends pulumi.ComponentResource {
         // args hold the database URL: as component inputs they would be stored in state (in clear text if a caller
         // forgot pulumi.secret), so none are passed on
         super("hotdash:backup:PreLaunchDump", name, {}, opts);
-        const dump = new command.local.Command(`${name}-pg-dump`, {
-            create: dumpScript({ dumpDir: args.dumpDir ?? "backups" }),
-            environment: { [DATABASE_URL_VARIABLE]: pulumi.secret(args.databaseUrl) },
+        const dump = new PgDump(`${name}-pg-dump`, {
+            script: dumpScript({ dumpDir: args.dumpDir ?? "backups" }),
+            cwd: process.cwd(),
+            urlVariable: DATABASE_URL_VARIABLE,
+            databaseUrl: args.databaseUrl,
             triggers: args.triggers ?? [],
-            // neither stream goes to the Pulumi log; stderr (the failure reason) is stored as a secret besides
-            logging: "none",
-            // no previous stdout/stderr in the next run's environment: the script has no use for them
-            addPreviousOutputInEnv: false,
-        }, { parent: this, additionalSecretOutputs: ["stderr"] });
-        // stdout is only the file name the script prints, so it may be plain even if the engine marks the outputs of
-        // a resource with secret inputs secret
-        this.dumpFile = pulumi.unsecret(dump.stdout.apply((s) => s.trim()));
+        }, { parent: this });
+        // only the file name the script prints: plain, even though the resource has a secret input
+        this.dumpFile = pulumi.unsecret(dump.dumpFile);
         this.registerOutputs({ dumpFile: this.dumpFile });
     }
 }

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
+import { passphraseDecrypter } from "./passphrase";
 import { ENCRYPTED, type LaunchConfig, type RawConfig } from "./types";
 import { NAMESPACE, validateConfig } from "./validate";
 
@@ -29,15 +30,19 @@ export function loadFromPulumi(env: Readonly<Record<string, string | undefined>>
     return validateConfig(rawFromPulumi(), { stack: pulumi.getStack(), env });
 }
 
-/** Raw config of a `Pulumi.<stack>.yaml` text. Secure values stay encrypted: present, but unreadable here. */
-export function rawFromStackFile(text: string): RawConfig {
-    const doc = (parseYaml(text) ?? {}) as { config?: Record<string, unknown> };
+/**
+ * Raw config of a `Pulumi.<stack>.yaml` text. Secure values are decrypted when the stack uses the passphrase
+ * provider and `passphrase` is given; otherwise they stay encrypted: present, but unreadable here.
+ */
+export function rawFromStackFile(text: string, passphrase?: string): RawConfig {
+    const doc = (parseYaml(text) ?? {}) as { config?: Record<string, unknown>; encryptionsalt?: string };
+    const decrypt = passphrase !== undefined && doc.encryptionsalt ? passphraseDecrypter(doc.encryptionsalt, passphrase) : undefined;
     const values: Record<string, unknown> = {};
     const secretKeys: string[] = [];
     for (const [key, value] of Object.entries(doc.config ?? {})) {
         if (!key.startsWith(`${NAMESPACE}:`)) continue;
         if (value !== null && typeof value === "object" && "secure" in value) {
-            values[key] = ENCRYPTED;
+            values[key] = decrypt ? decrypt(String((value as { secure: unknown }).secure)) : ENCRYPTED;
             secretKeys.push(key);
         } else {
             values[key] = value;

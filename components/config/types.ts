@@ -49,6 +49,8 @@ export interface AppConfig {
     readonly publicUrl: string;
     /** Machines per process group. Defaults to the catalog's count for each group. */
     readonly machines: Readonly<Record<string, number>>;
+    /** The app ran before the stack: the stack adopts it and never deletes it, its machines or its volume. Defaults to false. */
+    readonly runsInProduction: boolean;
     /** Optional custom hostname served with a Fly certificate. */
     readonly hostname?: string;
 }

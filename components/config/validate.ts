@@ -404,6 +404,7 @@ class Checker {
             region: this.region(o, `${base}.region`, primaryRegion),
             publicUrl,
             machines: this.machines(o["machines"], base, key),
+            runsInProduction: this.bool(`${base}.runsInProduction`, false, o["runsInProduction"]),
             ...(hostname ? { hostname } : {}),
         };
     }

@@ -37,6 +37,8 @@ export interface FlyAppArgs {
     readonly image: pulumi.Input<string>;
     /** Process groups by name. */
     readonly processes: Readonly<Record<string, ProcessGroupSpec>>;
+    /** The app ran before the stack: Pulumi never deletes it, its machines or its volume (retainOnDelete). Defaults to false. */
+    readonly runsInProduction?: boolean;
     /** Port the public groups listen on inside the machine. */
     readonly internalPort: number;
     /** Path of the HTTP health check. Defaults to `/health`. */
@@ -82,8 +84,10 @@ export class FlyApp extends pulumi.ComponentResource {
      */
     constructor(name: string, args: FlyAppArgs, opts?: pulumi.ComponentResourceOptions) {
         super("hotdash:fly:App", name, { hostname: undefined, url: undefined, groups: undefined, secretsVersion: undefined }, opts);
-        const parent = { parent: this };
-        const app = new FlyAppResource(`${name}-app`, { apiUrl: args.apiUrl, name, org: args.org }, parent);
+        // an app that ran before the stack outlives it, by Pulumi's own option (the providers also refuse to delete
+        // what they adopted, but an option the engine honours does not depend on what a provider recorded)
+        const keep = args.runsInProduction ? { retainOnDelete: true } : {};
+        const app = new FlyAppResource(`${name}-app`, { apiUrl: args.apiUrl, name, org: args.org }, { parent: this, ...keep });
         const after = { parent: this, dependsOn: [app] };
 
         const anyPublic = Object.values(args.processes).some((p) => p.public);
@@ -98,7 +102,7 @@ export class FlyApp extends pulumi.ComponentResource {
                 apiUrl: args.apiUrl, app: app.name, name: args.volume.name, region: args.region,
                 sizeGb: args.volume.sizeGb ?? 10, count: args.processes[args.volume.group]?.machines ?? 0,
                 snapshotRetention: args.volume.snapshotRetentionDays, autoBackupEnabled: true,
-            }, after)
+            }, { ...after, ...keep })
             : undefined;
 
         if (args.hostname) new FlyCertificateResource(`${name}-cert`, { apiUrl: args.apiUrl, app: app.name, hostname: args.hostname }, after);
@@ -122,7 +126,7 @@ export class FlyApp extends pulumi.ComponentResource {
                 ...(secrets ? { secretsVersion: secrets.version } : {}),
                 ...(mounts ? { volumeIds: mounts.ids, mountPath: args.volume!.path } : {}),
                 ...(args.timeouts ? { timeouts: args.timeouts } : {}),
-            }, { parent: this, dependsOn: [app, ...(secrets ? [secrets] : []), ...(mounts ? [mounts] : [])] });
+            }, { parent: this, dependsOn: [app, ...(secrets ? [secrets] : []), ...(mounts ? [mounts] : [])], ...keep });
         }
 
         this.hostname = app.hostname;

@@ -1,38 +1,38 @@
 /**
- * `launch up | preview | destroy`: without the Pulumi CLI, the in-process engine against the sandbox, with its state
- * file encrypted; with a CLI on PATH, the real commands on a local file backend. A real `pulumi` is used when
- * installed; without one, that test reports itself skipped.
+ * `launch up | preview | refresh | destroy` on Pulumi's real engine (the toolchain's CLI through the Automation API),
+ * against a sandbox that keeps its state on disk: a second `up` changes nothing, even across a sandbox restart, and
+ * the stack's checkpoint is Pulumi's own, every secret encrypted.
  */
 import { strict as assert } from "node:assert";
-import { spawnSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import type { CommandContext } from "../../ops/cli";
-import { deserializeState } from "../../ops/engine/state";
-import { destroyCommand, findPulumi, previewCommand, SANDBOX_PASSPHRASE, upCommand } from "../../ops/stack";
-import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
-import { useSandbox } from "../helpers/sandbox";
-import { ROOT } from "../helpers/stack";
+import { destroyCommand, previewCommand, refreshCommand, upCommand } from "../../ops/stack";
+import { type Sandbox, startSandbox } from "../../sandbox";
+import { SANDBOX_CREDENTIALS as C, SANDBOX_PASSPHRASE } from "../../sandbox/credentials";
+import { pulumiEnv } from "../../ops/toolchain/locate";
+import { ROOT, testPulumi } from "../helpers/stack";
 
-describe("launch up | preview | destroy", function () {
-    this.timeout(120000);
-    const sandbox = useSandbox({ timeScale: 0.01 });
+describe("launch up | preview | refresh | destroy (real engine)", function () {
+    this.timeout(300000);
     let project: string;
-    let savedPath: string | undefined;
+    let sandbox: Sandbox | undefined;
+    const stateFile = (): string => path.join(project, ".sandbox", "state.json");
 
     /** A project directory whose sandbox stack points at this test's sandbox (index.ts is the real one). */
-    beforeEach(() => {
+    before(async () => {
+        await testPulumi();
         project = fs.mkdtempSync(path.join(os.tmpdir(), "hotdash-launch-"));
-        fs.symlinkSync(path.join(ROOT, "index.ts"), path.join(project, "index.ts"));
-        fs.copyFileSync(path.join(ROOT, "Pulumi.yaml"), path.join(project, "Pulumi.yaml"));
-        const fly = { ...(sandbox().stackConfig()["hotdash:fly"] as object), deployTimeoutSeconds: 5, checkGraceSeconds: 0.2 };
-        fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), stringify({ config: { ...sandbox().stackConfig(), "hotdash:fly": fly } }));
-        savedPath = process.env["PATH"];
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), stringify({ name: "hotdash-launch", main: ROOT, runtime: { name: "nodejs", options: { typescript: true } } }));
+        sandbox = await startSandbox({ timeScale: 0.01, stateFile: stateFile() });
+        const fly = { ...(sandbox.stackConfig()["hotdash:fly"] as object), deployTimeoutSeconds: 5, checkGraceSeconds: 0.2 };
+        fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), stringify({ config: { ...sandbox.stackConfig(), "hotdash:fly": fly } }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
     });
-    afterEach(() => {
-        process.env["PATH"] = savedPath;
+    after(async () => {
+        await sandbox?.stop();
         fs.rmSync(project, { recursive: true, force: true });
     });
 
@@ -41,69 +41,64 @@ describe("launch up | preview | destroy", function () {
         return { options, positionals: [], projectDir: project, out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`), lines };
     }
 
-    it("without the CLI: runs the program in-process against the running sandbox, state encrypted on disk", async function () {
-        if (findPulumi()) this.skip(); // this case is about machines without the CLI
+    it("up provisions through Pulumi's engine; the checkpoint is Pulumi's own with every secret encrypted", async () => {
         const up = context({ stack: "sandbox" });
         assert.equal(await upCommand.run(up), 0, up.lines.join("\n"));
-        assert.ok(up.lines.includes("Pulumi CLI not found: running the program in-process against the sandbox (the engine the tests use). State: .sandbox/state/sandbox.json"));
-        assert.ok(up.lines.some((l) => /^\s+\+ create\s+hotdash:FlyMachineGroup\s+hotdash-agent-service-machines-app$/.test(l)), up.lines.join("\n"));
-        assert.equal(sandbox().fly.live("hotdash-agent-service").length, 2);
+        assert.ok(up.lines.some((l) => /^\s+\+\s+pulumi-nodejs:dynamic\/hotdash:FlyMachineGroup hotdash-agent-service-machines-app created/.test(l)), up.lines.join("\n"));
+        assert.equal(sandbox!.fly.live("hotdash-agent-service").length, 2);
 
-        const file = path.join(project, ".sandbox/state/sandbox.json");
-        const text = fs.readFileSync(file, "utf8");
-        for (const secret of [C.chatwootAdminToken, C.supabaseServiceRoleKey, sandbox().chatwoot.webhooks[0]!.secret!]) {
-            assert.ok(!text.includes(secret), "a secret is in the state file in clear");
+        const located = await testPulumi();
+        const exported = execFileSync(located.pulumi, ["stack", "export", "--stack", "sandbox"], {
+            cwd: project, encoding: "utf8",
+            env: { ...process.env, ...pulumiEnv(located), PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}`, PULUMI_CONFIG_PASSPHRASE: SANDBOX_PASSPHRASE },
+        });
+        const checkpoint = JSON.parse(exported) as { version: number; deployment: { secrets_providers: { type: string }; resources: { type: string }[] } };
+        assert.equal(checkpoint.version, 3);
+        assert.equal(checkpoint.deployment.secrets_providers.type, "passphrase");
+        assert.ok(checkpoint.deployment.resources.some((r) => r.type === "pulumi:pulumi:Stack"));
+        for (const secret of [C.chatwootAdminToken, C.supabaseServiceRoleKey, C.flyOrgToken, sandbox!.chatwoot.webhooks[0]!.secret!]) {
+            assert.ok(!exported.includes(secret), "a secret is in Pulumi's checkpoint in clear");
         }
-        assert.equal(deserializeState(text, SANDBOX_PASSPHRASE).tag, sandbox().instance);
-        assert.equal(fs.statSync(file).mode & 0o777, 0o600);
+        assert.match(exported, /"4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",\s+"ciphertext"/);
+    });
+
+    it("a second up, after a sandbox restart, reports no changes and makes no mutating vendor call", async () => {
+        await sandbox!.stop();
+        sandbox = await startSandbox({ timeScale: 0.01, stateFile: stateFile(), ports: portsOf(sandbox!) });
+        assert.equal(sandbox.fly.live("hotdash-agent-service").length, 2, "the sandbox remembered its machines");
+        const up = context({ stack: "sandbox" });
+        assert.equal(await upCommand.run(up), 0, up.lines.join("\n"));
+        assert.deepEqual(sandbox.mutatingRequests(), []);
+        assert.ok(up.lines.some((l) => /^\s+\d+ unchanged$/.test(l)) && !up.lines.some((l) => /to create|created|updated|replaced|deleted/.test(l)), up.lines.join("\n"));
 
         const preview = context({ stack: "sandbox" });
         assert.equal(await previewCommand.run(preview), 0);
-        assert.ok(preview.lines.some((l) => l.trim().startsWith("Resources: ") && l.includes("same") && !/create|update|delete/.test(l)), preview.lines.join("\n"));
+        assert.ok(preview.lines.some((l) => /^\s+\d+ unchanged$/.test(l)), preview.lines.join("\n"));
+        const refresh = context({ stack: "sandbox" });
+        assert.equal(await refreshCommand.run(refresh), 0, refresh.lines.join("\n"));
+    });
 
+    it("destroy empties the sandbox", async () => {
         const destroy = context({ stack: "sandbox" });
         assert.equal(await destroyCommand.run(destroy), 0, destroy.lines.join("\n"));
-        assert.equal(sandbox().fly.live("hotdash-agent-service").length, 0);
-        assert.deepEqual(sandbox().chatwoot.webhooks, []);
+        assert.equal(sandbox!.fly.live("hotdash-agent-service").length, 0);
+        assert.deepEqual(sandbox!.chatwoot.webhooks, []);
     });
 
-    it("refuses a real stack without the CLI, saying how to get it", async function () {
-        if (findPulumi()) this.skip();
-        fs.copyFileSync(path.join(ROOT, "Pulumi.prod.yaml"), path.join(project, "Pulumi.prod.yaml"));
-        const env = { FLY_API_TOKEN: "x", SUPABASE_ACCESS_TOKEN: "x", CHATWOOT_API_TOKEN: "x", SUPABASE_SERVICE_ROLE_KEY: "x" };
-        Object.assign(process.env, env);
+    it("a failed update exits 1 and says so", async () => {
+        const config = fs.readFileSync(path.join(project, "Pulumi.sandbox.yaml"), "utf8");
+        fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), config.replace(C.chatwootAdminToken, C.chatwootAgentToken));
         try {
-            await assert.rejects(upCommand.run(context({ stack: "prod" })), /hotdash config for stack "prod" has \d+ problems/);
+            const up = context({ stack: "sandbox" });
+            assert.equal(await upCommand.run(up), 1);
+            assert.ok(up.lines.includes("ERR launch up: pulumi up failed (its output is above)"), up.lines.join("\n"));
+            assert.ok(up.lines.some((l) => l.includes("webhooks need an administrator's token")), up.lines.join("\n"));
         } finally {
-            for (const k of Object.keys(env)) delete process.env[k];
+            fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), config);
         }
-    });
-
-    it("with a CLI on PATH: selects the stack on a local file backend and runs pulumi up (a stand-in pulumi records the calls)", async () => {
-        const bin = fs.mkdtempSync(path.join(os.tmpdir(), "hotdash-fake-pulumi-"));
-        const calls = path.join(bin, "calls.log");
-        fs.writeFileSync(path.join(bin, "pulumi"), `#!/bin/sh\necho "$* | $PULUMI_BACKEND_URL | $PULUMI_CONFIG_PASSPHRASE" >> ${calls}\n`, { mode: 0o755 });
-        process.env["PATH"] = `${bin}${path.delimiter}${savedPath}`;
-        try {
-            assert.equal(await upCommand.run(context({ stack: "sandbox" })), 0);
-            const backend = `file://${path.join(project, ".pulumi-state")}`;
-            assert.deepEqual(fs.readFileSync(calls, "utf8").trim().split("\n"), [
-                `stack select --create sandbox | ${backend} | ${SANDBOX_PASSPHRASE}`,
-                `up --stack sandbox --yes | ${backend} | ${SANDBOX_PASSPHRASE}`,
-            ]);
-        } finally {
-            fs.rmSync(bin, { recursive: true, force: true });
-        }
-    });
-
-    it("with the real Pulumi CLI installed: pulumi preview and up against the sandbox on a local backend", async function () {
-        const pulumi = findPulumi();
-        if (!pulumi || spawnSync(pulumi, ["version"]).status !== 0) {
-            console.log("      skipped: no Pulumi CLI on PATH (install it from https://www.pulumi.com/docs/install/)");
-            this.skip();
-        }
-        const up = context({ stack: "sandbox" });
-        assert.equal(await upCommand.run(up), 0);
-        assert.equal(sandbox().fly.live("hotdash-agent-service").length, 2);
     });
 });
+
+function portsOf(s: Sandbox): Record<string, number> {
+    return Object.fromEntries(Object.entries(s.urls).filter(([k]) => k !== "hotdash-chatwoot").map(([k, u]) => [k, Number(new URL(u).port)]));
+}

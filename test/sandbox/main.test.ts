@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { call } from "../helpers/sandbox";
 import { SANDBOX_PORTS } from "../../sandbox/credentials";
 import { rawFromStackFile } from "../../components/config/load";
-import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
+import { SANDBOX_CREDENTIALS as C, SANDBOX_PASSPHRASE } from "../../sandbox/credentials";
 import { sandboxStackConfig } from "../../sandbox";
 
 const ROOT = path.resolve(__dirname, "../..");
@@ -40,8 +40,8 @@ describe("npm run sandbox", () => {
         await assert.rejects(call(`${urls["fly"]}/v1/apps`), /ECONNREFUSED/);
     });
 
-    it("listens by default on the ports Pulumi.sandbox.yaml names, with its tokens", () => {
-        const committed = rawFromStackFile(fs.readFileSync(path.join(ROOT, "Pulumi.sandbox.yaml"), "utf8")).values;
+    it("listens by default on the ports Pulumi.sandbox.yaml names, with its tokens (encrypted under the sandbox passphrase)", () => {
+        const committed = rawFromStackFile(fs.readFileSync(path.join(ROOT, "Pulumi.sandbox.yaml"), "utf8"), SANDBOX_PASSPHRASE).values;
         const at = (port: number): string => `http://127.0.0.1:${port}`;
         const urls = Object.fromEntries(Object.entries(SANDBOX_PORTS).map(([name, port]) => [name, at(port)]));
         const expected = sandboxStackConfig({ ...urls, "hotdash-chatwoot": at(SANDBOX_PORTS.chatwoot) } as Parameters<typeof sandboxStackConfig>[0]);

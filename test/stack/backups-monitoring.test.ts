@@ -1,60 +1,51 @@
 /**
- * Issue 6 through the whole stack: Supabase's backup schedule, PITR and SSL enforcement as the sandbox reports them,
- * and the monitoring deployed as the `hotdash-monitor` Fly app with its generated files and no secret in them.
+ * Backups and monitoring through the whole stack on the real engine: Supabase's backup schedule, PITR and SSL
+ * enforcement as the sandbox reports them, and the monitoring deployed as the `hotdash-monitor` Fly app with its
+ * generated files and no secret in them.
  */
 import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { ALERT_NAMES } from "../../components/monitoring/rules";
 import { MONITORING_PATHS } from "../../components/monitoring/files";
+import { type Sandbox, startSandbox } from "../../sandbox";
 import type { FlyMachine } from "../../sandbox/fly";
-import { useSandbox } from "../helpers/sandbox";
-import { stackHarness } from "../helpers/stack";
+import { stackHarness, type StackHarness } from "../helpers/stack";
 
 const MONITOR = "hotdash-monitor";
 
-describe("backups and monitoring through the whole stack", function () {
-    this.timeout(60000);
-    const sandbox = useSandbox({ timeScale: 0.01 });
+describe("backups and monitoring through the whole stack (real engine)", function () {
+    this.timeout(300000);
+    let sb: Sandbox;
+    let h: StackHarness;
+    before(async () => {
+        sb = await startSandbox({ timeScale: 0.01 });
+        sb.supabase.sslApplyMs = 40000; // 400 ms at the test's time scale: the database "restarts"
+        h = stackHarness(sb);
+    });
+    after(async () => {
+        h.dispose();
+        await sb.stop();
+    });
 
-    it("keeps an unchanged backup schedule without a call, and reports the newest backup and PITR", async () => {
-        const h = stackHarness(sandbox());
+    it("keeps an unchanged backup schedule without a call, reports the newest backup and PITR, and SSL applied only once applied", async () => {
         const run = await h.up();
         assert.deepEqual(run.errors, []);
-        assert.deepEqual(sandbox().mutatingRequests("supabase").filter((r) => r.path.includes("/backups")), [], "the schedule already matched");
+        assert.deepEqual(sb.mutatingRequests("supabase").filter((r) => r.path.includes("/backups")), [], "the schedule already matched");
         const backups = run.outputs["backups"] as { newestBackupAgeHours: number; pitrEnabled: boolean; preLaunchDump: string };
         assert.ok(backups.newestBackupAgeHours >= 5.9 && backups.newestBackupAgeHours <= 6.1, String(backups.newestBackupAgeHours));
         assert.equal(backups.pitrEnabled, false);
 
-        h.config["hotdash:backups"] = { ...(h.config["hotdash:backups"] as object), scheduleFor: "02:30:00" };
-        sandbox().log.length = 0;
-        assert.deepEqual((await h.up()).errors, []);
-        assert.deepEqual(sandbox().mutatingRequests("supabase").map((r) => `${r.method} ${r.path.split("/").slice(4).join("/")}`), ["PATCH database/backups/schedule"]);
-        assert.equal(sandbox().supabase.project.schedule.scheduleFor, "02:30:00");
-    });
-
-    it("reports SSL enforcement applied only once the sandbox has applied it", async () => {
-        sandbox().supabase.sslApplyMs = 40000; // 400 ms at the test's time scale: the database "restarts"
-        const h = stackHarness(sandbox());
-        const run = await h.up();
-        assert.deepEqual(run.errors, []);
-        const ssl = h.state.resources.find((r) => r.name === "hotdash-supabase-ssl")!;
-        assert.equal(ssl.outputs["applied"], true);
-        assert.ok(Date.now() >= sandbox().supabase.project.ssl.appliesAt, "up returned before the change applied");
-        const polls = sandbox().log.filter((r) => r.server === "supabase" && r.method === "GET" && r.path.endsWith("/ssl-enforcement"));
+        const state = (await h.exportState()) as { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } };
+        const ssl = state.deployment.resources.find((r) => r.urn.endsWith("::hotdash-supabase-ssl"))!;
+        assert.equal(ssl.outputs?.["applied"], true);
+        assert.ok(Date.now() >= sb.supabase.project.ssl.appliesAt, "up returned before the change applied");
+        const polls = sb.log.filter((r) => r.server === "supabase" && r.method === "GET" && r.path.endsWith("/ssl-enforcement"));
         assert.ok(polls.length >= 3, `polled ${polls.length} times`);
-        assert.deepEqual(sandbox().mutatingRequests("supabase").filter((r) => r.path.endsWith("/ssl-enforcement")).map((r) => r.method), ["PUT"]);
-    });
-
-    it("names the plan when Supabase refuses SSL enforcement", async () => {
-        sandbox().supabase.project.sslConfigurable = false;
-        const run = await stackHarness(sandbox()).up();
-        assert.ok(run.errors.some((e) => e.startsWith("hotdash-supabase-ssl: Supabase project sandboxhotdashlaunch does not allow configuring SSL enforcement")), run.errors.join("\n"));
+        assert.deepEqual(sb.mutatingRequests("supabase").filter((r) => r.path.endsWith("/ssl-enforcement")).map((r) => r.method), ["PUT"]);
     });
 
     it("deploys the monitoring as hotdash-monitor: Prometheus, Alertmanager, blackbox, generated files, no secret in them", async () => {
-        const h = stackHarness(sandbox());
-        assert.deepEqual((await h.up()).errors, []);
-        const fly = sandbox().fly;
+        const fly = sb.fly;
         const byGroup: Record<string, FlyMachine> = Object.fromEntries(fly.live(MONITOR).map((m) => [(m.config["metadata"] as Record<string, string>)["fly_process_group"], m]));
         assert.deepEqual(Object.keys(byGroup).sort(), ["alertmanager", "blackbox", "prometheus"]);
         assert.match(String(byGroup["prometheus"]!.config["image"]), /^prom\/prometheus@sha256:/);
@@ -76,5 +67,26 @@ describe("backups and monitoring through the whole stack", function () {
             assert.ok(!text.includes(slackUrl), `the Slack URL is in ${m.name}'s config`);
         }
         assert.equal(fly.machineEnv(byGroup["alertmanager"]!.id)["ALERT_SLACK_WEBHOOK_URL"], slackUrl, "it arrives as a Fly secret");
+    });
+
+    it("changes the backup schedule with one call when config changes it", async () => {
+        h.config["hotdash:backups"] = { ...(h.config["hotdash:backups"] as object), scheduleFor: "02:30:00" };
+        sb.log.length = 0;
+        assert.deepEqual((await h.up()).errors, []);
+        assert.deepEqual(sb.mutatingRequests("supabase").map((r) => `${r.method} ${r.path.split("/").slice(4).join("/")}`), ["PATCH database/backups/schedule"]);
+        assert.equal(sb.supabase.project.schedule.scheduleFor, "02:30:00");
+    });
+
+    it("names the plan when Supabase refuses SSL enforcement", async () => {
+        const other = await startSandbox({ timeScale: 0.01 });
+        other.supabase.project.sslConfigurable = false;
+        const fresh = stackHarness(other);
+        try {
+            const run = await fresh.up();
+            assert.ok(run.errors.some((e) => e.includes("Supabase project sandboxhotdashlaunch does not allow configuring SSL enforcement")), run.errors.join("\n"));
+        } finally {
+            fresh.dispose();
+            await other.stop();
+        }
     });
 });

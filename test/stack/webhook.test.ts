@@ -1,5 +1,6 @@
 /**
- * Launch hour end to end (DESIGN.md level 5): the stack registers the Chatwoot webhook, hands Chatwoot's secret to
+ * Launch hour end to end on Pulumi's real engine (DESIGN.md level 5), one stack's life in order: webhooks off, then on at
+ * launch hour, the stack registers the Chatwoot webhook, hands Chatwoot's secret to
  * the agent service (through its Fly secrets and a rolling update) and to Supabase; a message in sandbox Chatwoot is
  * delivered signed, verified by the agent service with the secret its machines run with, and lands as a pending
  * approval that supabase-js counts.
@@ -7,20 +8,31 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { createClient } from "@supabase/supabase-js";
-import { useSandbox, call } from "../helpers/sandbox";
-import { stackHarness } from "../helpers/stack";
+import { type Sandbox, startSandbox } from "../../sandbox";
+import { call } from "../helpers/sandbox";
+import { stackHarness, type StackHarness } from "../helpers/stack";
 import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
 
 const AGENT = "hotdash-agent-service";
 
-describe("the Chatwoot webhook through the whole stack", function () {
-    this.timeout(60000);
-    const sandbox = useSandbox({ timeScale: 0.01 });
+describe("the Chatwoot webhook through the whole stack (real engine)", function () {
+    this.timeout(300000);
+    let sb: Sandbox;
+    let h: StackHarness;
+    before(async () => {
+        sb = await startSandbox({ timeScale: 0.01 });
+        h = stackHarness(sb, { "hotdash:webhooksEnabled": false });
+    });
+    after(async () => {
+        h.dispose();
+        await sb.stop();
+    });
+    const sandbox = (): Sandbox => sb;
 
     /** The pending count as the approval queue sees it: supabase-js, HEAD with Prefer: count=exact. */
     async function pending(): Promise<number> {
-        const sb = createClient(sandbox().urls["supabase-rest"], C.supabaseServiceRoleKey, { auth: { persistSession: false, autoRefreshToken: false } });
-        const { count, error } = await sb.from("agent_approvals").select("*", { count: "exact", head: true }).eq("status", "pending");
+        const client = createClient(sandbox().urls["supabase-rest"], C.supabaseServiceRoleKey, { auth: { persistSession: false, autoRefreshToken: false } });
+        const { count, error } = await client.from("agent_approvals").select("*", { count: "exact", head: true }).eq("status", "pending");
         assert.equal(error, null);
         return count ?? -1;
     }
@@ -38,8 +50,18 @@ describe("the Chatwoot webhook through the whole stack", function () {
     const supabaseDigest = (name: string): string | undefined => sandbox().supabase.project.secrets[name]?.digest;
     const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
 
-    it("registers the webhook and hands its secret to every receiver; a customer message becomes a pending draft", async () => {
-        const h = stackHarness(sandbox());
+    it("with webhooks disabled registers nothing and delivers nothing", async () => {
+        assert.deepEqual((await h.up()).errors, []);
+        assert.deepEqual(sandbox().chatwoot.webhooks, []);
+        assert.deepEqual(agentSecrets(), ["", ""]);
+        assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET"), undefined);
+        await customerMessage("Nobody is listening");
+        assert.deepEqual(sandbox().chatwoot.deliveries, []);
+        assert.equal(await pending(), 0);
+    });
+
+    it("at launch hour registers the webhook and hands its secret to every receiver; a customer message becomes a pending draft", async () => {
+        h.config["hotdash:webhooksEnabled"] = true;
         assert.deepEqual((await h.up()).errors, []);
         const hooks = sandbox().chatwoot.webhooks;
         assert.equal(hooks.length, 1);
@@ -61,13 +83,11 @@ describe("the Chatwoot webhook through the whole stack", function () {
     });
 
     it("after a rotation refuses the old secret and accepts the new one", async () => {
-        const h = stackHarness(sandbox());
-        assert.deepEqual((await h.up()).errors, []);
         const old = sandbox().chatwoot.webhooks[0]!.secret!;
         h.config["hotdash:webhookRotation"] = 1;
         const run = await h.up();
         assert.deepEqual(run.errors, []);
-        assert.ok(run.events.some((e) => e.op === "replace" && e.name === "hotdash-chatwoot-webhook-registration"));
+        assert.ok(run.events.some((e) => e.op === "replace" && e.name === "hotdash-chatwoot-webhook-registration"), run.events.filter((e) => e.op !== "same").map((e) => `${e.op} ${e.name}`).join(", "));
         const hooks = sandbox().chatwoot.webhooks;
         assert.equal(hooks.length, 1, "never two webhooks for one URL");
         const fresh = hooks[0]!.secret!;
@@ -76,45 +96,35 @@ describe("the Chatwoot webhook through the whole stack", function () {
         assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET"), sha256(fresh));
 
         const before = await pending();
+        const deliveries = sandbox().chatwoot.deliveries.length;
         sandbox().chatwoot.emit("message_created", { id: 99, content: "forged", message_type: "incoming", conversation: { id: 42 } }, { secretOverride: old });
         await sandbox().chatwoot.settled();
-        assert.deepEqual(sandbox().chatwoot.deliveries.map((d) => d.status), [401]);
+        assert.deepEqual(sandbox().chatwoot.deliveries.slice(deliveries).map((d) => d.status), [401]);
         assert.deepEqual(sandbox().agentService.rejections, ["bad_signature"]);
         await customerMessage("Signed with the new secret");
-        assert.deepEqual(sandbox().chatwoot.deliveries.map((d) => d.status), [401, 202]);
+        assert.deepEqual(sandbox().chatwoot.deliveries.slice(deliveries).map((d) => d.status), [401, 202]);
         assert.equal(await pending(), before + 1);
     });
 
-    it("with webhooks disabled registers nothing and delivers nothing, and disabling removes the registration", async () => {
-        const h = stackHarness(sandbox(), { "hotdash:webhooksEnabled": false });
-        assert.deepEqual((await h.up()).errors, []);
-        assert.deepEqual(sandbox().chatwoot.webhooks, []);
-        assert.deepEqual(agentSecrets(), ["", ""]);
-        assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET"), undefined);
-        await customerMessage("Nobody is listening");
-        assert.deepEqual(sandbox().chatwoot.deliveries, []);
-        assert.equal(await pending(), 0);
-
-        h.config["hotdash:webhooksEnabled"] = true;
-        assert.deepEqual((await h.up()).errors, []);
-        assert.equal(sandbox().chatwoot.webhooks.length, 1);
+    it("disabling removes the registration and the secret everywhere: rollback's first step", async () => {
         h.config["hotdash:webhooksEnabled"] = false;
         assert.deepEqual((await h.up()).errors, []);
-        assert.deepEqual(sandbox().chatwoot.webhooks, [], "the registration is gone: rollback's first step");
+        assert.deepEqual(sandbox().chatwoot.webhooks, []);
         assert.deepEqual(agentSecrets(), ["", ""]);
         assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET"), undefined);
     });
 
     it("refuses a token that is not an administrator's, and a Chatwoot too old to sign, saying what to do", async () => {
-        const agentToken = stackHarness(sandbox(), { "hotdash:chatwootApiToken": C.chatwootAgentToken });
-        const refused = await agentToken.up();
+        h.config["hotdash:webhooksEnabled"] = true;
+        h.config["hotdash:chatwootApiToken"] = C.chatwootAgentToken;
+        const refused = await h.up();
         assert.equal(refused.ok, false);
         assert.ok(refused.errors.some((e) => e.includes("the Chatwoot token belongs to agent@hotdash.example, an agent of account 1; webhooks need an administrator's token")), refused.errors.join("\n"));
 
-        sandbox().reset();
+        h.config["hotdash:chatwootApiToken"] = C.chatwootAdminToken;
         sandbox().chatwoot.generatesSecrets = false;
-        const old = await stackHarness(sandbox()).up();
+        const old = await h.up();
         assert.equal(old.ok, false);
-        assert.ok(old.errors.some((e) => /Chatwoot 4\.15\.1 at http:\/\/127\.0\.0\.1:\d+ returned no secret for webhook 1: signed webhooks need Chatwoot 4\.11\.2 or newer/.test(e)), old.errors.join("\n"));
+        assert.ok(old.errors.some((e) => /Chatwoot 4\.15\.1 at http:\/\/127\.0\.0\.1:\d+ returned no secret for webhook \d+: signed webhooks need Chatwoot 4\.11\.2 or newer/.test(e)), old.errors.join("\n"));
     });
 });

@@ -9,11 +9,11 @@ const DIGESTS = [
     "registry.fly.io/hotdash-agent-service@sha256:" + "a".repeat(64),
     "registry.fly.io/hotdash-llamaindex-mcp@sha256:" + "b".repeat(64),
 ];
-const COMMAND = "command:local:Command";
+const COMMAND = "pulumi-nodejs:dynamic/hotdash:PgDump";
 
 describe("components/backup/preLaunchDump", () => {
     const mocks = useMocks({
-        state: (args) => (args.type === COMMAND ? { stdout: "hotdash-20261128T000000Z.dump" } : undefined),
+        state: (args) => (args.type === COMMAND ? { dumpFile: "hotdash-20261128T000000Z.dump" } : undefined),
         config: { "hotdash:databaseUrl": URL },
         secretKeys: ["hotdash:databaseUrl"],
     });
@@ -26,7 +26,7 @@ describe("components/backup/preLaunchDump", () => {
     const create = (name: string, args: Partial<import("../../../components/backup/preLaunchDump").PreLaunchDumpArgs> = {}) =>
         new mod.PreLaunchDump(name, { databaseUrl: new pulumi.Config("hotdash").requireSecret("databaseUrl"), ...args });
 
-    it("runs the dump script as one child Command, URL secret in its environment, logging off", async () => {
+    it("runs the dump script as one child PgDump, the URL a secret input in the script's variable only", async () => {
         const dump = create("predump", { dumpDir: "ops/backups", triggers: DIGESTS });
         assert.equal(await outputValue(dump.dumpFile), "hotdash-20261128T000000Z.dump");
         const parent = await outputValue(dump.urn);
@@ -35,18 +35,15 @@ describe("components/backup/preLaunchDump", () => {
         const child = await mocks().waitFor(COMMAND, "predump-pg-dump");
         assert.equal(child.parent, parent);
         assert.equal(child.custom, true);
-        assert.equal(child.inputs["create"], dumpScript({ dumpDir: "ops/backups" }));
-        assert.equal(child.inputs["logging"], "none");
-        assert.equal(child.inputs["addPreviousOutputInEnv"], false);
+        assert.equal(child.inputs["script"], dumpScript({ dumpDir: "ops/backups" }));
+        assert.equal(child.inputs["urlVariable"], "HOTDASH_DATABASE_URL");
+        assert.equal(child.inputs["cwd"], process.cwd());
         assert.deepEqual(child.inputs["triggers"], DIGESTS);
-        assert.deepEqual(child.additionalSecretOutputs, ["stderr"]);
 
-        // the SDK seals the whole environment map because one value in it is secret
-        assert.ok(isSecretInput(child.rawInputs["environment"]), "the URL reaches the engine as a secret");
-        assert.ok(isSecretAt(child, "environment.HOTDASH_DATABASE_URL"));
-        assert.deepEqual(child.inputs["environment"], { HOTDASH_DATABASE_URL: URL });
-        for (const plain of ["create", "logging", "triggers"]) assert.ok(!isSecretAt(child, plain), `${plain} is not secret`);
-        assert.deepEqual(Object.keys(child.inputs).sort(), ["addPreviousOutputInEnv", "create", "environment", "logging", "triggers"]);
+        assert.ok(isSecretInput(child.rawInputs["databaseUrl"]), "the URL reaches the engine as a secret");
+        assert.equal(child.inputs["databaseUrl"], URL);
+        for (const plain of ["script", "cwd", "urlVariable", "triggers"]) assert.ok(!isSecretAt(child, plain), `${plain} is not secret`);
+        assert.deepEqual(Object.keys(child.inputs).filter((k) => k !== "__provider").sort(), ["cwd", "databaseUrl", "script", "triggers", "urlVariable"]);
     });
 
     it("puts the URL nowhere but the secret: not in the component's inputs, the script or any plain input", async () => {
@@ -65,15 +62,15 @@ describe("components/backup/preLaunchDump", () => {
         const dump = new mod.PreLaunchDump("plain", { databaseUrl: URL });
         await outputValue(dump.dumpFile);
         const child = mocks().find(COMMAND, "plain-pg-dump");
-        assert.ok(isSecretAt(child, "environment.HOTDASH_DATABASE_URL"));
-        assert.deepEqual(child.inputs["environment"], { HOTDASH_DATABASE_URL: URL });
+        assert.ok(isSecretInput(child.rawInputs["databaseUrl"]));
+        assert.equal(child.inputs["databaseUrl"], URL);
     });
 
     it("defaults to the backups directory and no triggers", async () => {
         const dump = create("defaults");
         await outputValue(dump.dumpFile);
         const child = mocks().find(COMMAND, "defaults-pg-dump");
-        assert.equal(child.inputs["create"], dumpScript({ dumpDir: "backups" }));
+        assert.equal(child.inputs["script"], dumpScript({ dumpDir: "backups" }));
         assert.deepEqual(child.inputs["triggers"], []);
     });
 

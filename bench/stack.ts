@@ -1,0 +1,60 @@
+/**
+ * The whole stack on Pulumi's real engine against the sandbox at real time (50 ms on every vendor call, 1 s machine
+ * boot, first check 0.5 s later). `stack.first_up_ratio` is the wall time of a first `up` over the longest chain of
+ * vendor calls made one after another in that run, read from the sandbox's request log (the calls a dependency
+ * forces into sequence can be no longer than that chain); target <= 2.0: the engine, the program and the providers
+ * add at most as much again. `stack.noop_mutating_calls` counts the calls that could change anything in a second
+ * `up` with nothing to do; target 0. Both runs must succeed, or the benchmark fails.
+ */
+import { startSandbox } from "../sandbox";
+import type { LoggedRequest } from "../sandbox/server";
+import { stackHarness } from "../test/helpers/stack";
+import type { Benchmark } from "./registry";
+
+const LATENCY_MS = 50;
+const VENDORS = ["fly", "supabase", "chatwoot"];
+
+/** The most time a sequence of calls can take if each starts only after the one before has answered. */
+export function longestSequentialChainMs(calls: readonly Pick<LoggedRequest, "at" | "end">[]): number {
+    const byEnd = [...calls].sort((a, b) => a.end - b.end);
+    const best: number[] = [];
+    let longest = 0;
+    for (let i = 0; i < byEnd.length; i++) {
+        const c = byEnd[i]!;
+        let before = 0;
+        for (let j = 0; j < i && byEnd[j]!.end <= c.at; j++) before = Math.max(before, best[j]!);
+        best.push(before + (c.end - c.at));
+        longest = Math.max(longest, best[i]!);
+    }
+    return longest;
+}
+
+export const stackBench: Benchmark = {
+    name: "stack",
+    description: "first up of the whole stack on the real engine (50 ms latency, 1 s boot) vs its longest chain of vendor calls; mutating calls of a second up",
+    async run() {
+        const sandbox = await startSandbox({ timeScale: 1 });
+        const h = stackHarness(sandbox);
+        try {
+            sandbox.fly.bootMs = 1000;
+            sandbox.fly.checkMs = 500;
+            sandbox.faults.set({ seed: 1, rules: [{ kind: "latency", latencyMs: LATENCY_MS, servers: VENDORS }] });
+            const t0 = performance.now();
+            const first = await h.up();
+            const wall = performance.now() - t0;
+            if (!first.ok) throw new Error(`the first up failed: ${first.errors.join("; ")}`);
+            const chain = longestSequentialChainMs(sandbox.log.filter((r) => VENDORS.includes(r.server)));
+            sandbox.log.length = 0;
+            const second = await h.up();
+            if (!second.ok) throw new Error(`the second up failed: ${second.errors.join("; ")}`);
+            console.log(`# stack: first up ${(wall / 1000).toFixed(1)} s, longest chain of vendor calls ${(chain / 1000).toFixed(1)} s`);
+            return {
+                "stack.first_up_ratio": wall / chain,
+                "stack.noop_mutating_calls": sandbox.mutatingRequests().length,
+            };
+        } finally {
+            h.dispose();
+            await sandbox.stop();
+        }
+    },
+};

@@ -1,0 +1,65 @@
+/**
+ * The one way `launch` and the tests reach Pulumi's engine: the Automation API's LocalWorkspace on a project
+ * directory, run by the CLI `locatePulumi` found. A sandbox stack keeps its state in the project (`.pulumi-state/`,
+ * a file backend) under the documented sandbox passphrase; a real stack uses whatever backend the user logged in to.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { SANDBOX_PASSPHRASE } from "../sandbox/credentials";
+import { type LocatedPulumi, pulumiEnv } from "./toolchain/locate";
+
+/** The passphrase of a stack's secrets, where launch knows it: PULUMI_CONFIG_PASSPHRASE, else the sandbox's own. */
+export function stackPassphrase(sandbox: boolean, env: NodeJS.ProcessEnv = process.env): string | undefined {
+    return env["PULUMI_CONFIG_PASSPHRASE"] ?? (sandbox ? SANDBOX_PASSPHRASE : undefined);
+}
+
+/** Where a sandbox stack's state lives, inside the project. */
+export function sandboxBackendDir(projectDir: string): string {
+    return path.join(projectDir, ".pulumi-state");
+}
+
+export interface StackTarget {
+    /** Directory with Pulumi.yaml and the stack's `Pulumi.<stack>.yaml`. */
+    readonly workDir: string;
+    readonly stack: string;
+    /** `file://…` for a local backend; undefined uses the user's login (or PULUMI_BACKEND_URL). */
+    readonly backendUrl?: string;
+    /** Passphrase for the passphrase secrets provider; undefined leaves PULUMI_CONFIG_PASSPHRASE as it is. */
+    readonly passphrase?: string;
+    /** More environment for the CLI and the program (the tests' retry scale, for instance). */
+    readonly env?: Readonly<Record<string, string>>;
+}
+
+/** The target of a project's own stack: sandbox stacks on the project's file backend. */
+export function projectTarget(projectDir: string, stack: string, sandbox: boolean): StackTarget {
+    if (!sandbox) return { workDir: projectDir, stack };
+    const dir = sandboxBackendDir(projectDir);
+    fs.mkdirSync(dir, { recursive: true });
+    return {
+        workDir: projectDir,
+        stack,
+        backendUrl: `file://${dir}`,
+        passphrase: stackPassphrase(true),
+    };
+}
+
+/** Every variable the CLI runs with, on top of the process's own. */
+export function stackEnv(target: StackTarget, pulumi: LocatedPulumi): Record<string, string> {
+    return {
+        ...pulumiEnv(pulumi),
+        ...(target.backendUrl ? { PULUMI_BACKEND_URL: target.backendUrl } : {}),
+        ...(target.passphrase !== undefined ? { PULUMI_CONFIG_PASSPHRASE: target.passphrase } : {}),
+        ...target.env,
+    };
+}
+
+export async function workspaceFor(target: StackTarget, pulumi: LocatedPulumi): Promise<LocalWorkspace> {
+    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(pulumi.pulumi)), skipVersionCheck: true });
+    return LocalWorkspace.create({ workDir: target.workDir, pulumiCommand, envVars: stackEnv(target, pulumi) });
+}
+
+/** Selects the stack, creating it when it does not exist yet (a new sandbox stack, say). */
+export async function selectStack(target: StackTarget, pulumi: LocatedPulumi): Promise<Stack> {
+    return Stack.createOrSelect(target.stack, await workspaceFor(target, pulumi));
+}
