@@ -3,6 +3,7 @@
  * Pulumi's progress output. For the sandbox it also makes sure the sandbox is there: the one `npm run sandbox` keeps
  * running, or one started for this command (its state is on disk, so it remembers what earlier runs made).
  */
+import * as path from "node:path";
 import { loadStackFile } from "../components/config/load";
 import { type Command, type CommandContext, requireStack } from "./cli";
 import { ensureSandbox } from "./sandboxControl";
@@ -41,7 +42,11 @@ async function run(ctx: CommandContext, mode: Mode): Promise<number> {
         const refresh = ctx.options["refresh"] === true;
         switch (mode) {
             case "up": await stack.up({ ...opts, refresh }); break;
-            case "preview": await stack.preview({ ...opts, refresh, diff: ctx.options["diff"] === true }); break;
+            case "preview": {
+                const pack = ctx.options["policy-pack"];
+                await stack.preview({ ...opts, refresh, diff: ctx.options["diff"] === true, ...(typeof pack === "string" ? { policyPacks: [path.resolve(ctx.projectDir, pack)] } : {}) });
+                break;
+            }
             case "refresh": await stack.refresh({ ...opts }); break;
             case "destroy": await stack.destroy({ ...opts }); break;
         }
@@ -61,18 +66,18 @@ async function run(ctx: CommandContext, mode: Mode): Promise<number> {
     }
 }
 
-function stackCommand(mode: Mode, summary: string, flags: readonly string[]): Command {
+function stackCommand(mode: Mode, summary: string, flags: readonly string[], options: readonly string[] = []): Command {
     return {
         name: mode,
         summary,
-        usage: `launch ${mode} --stack <stack>${flags.map((f) => ` [--${f}]`).join("")}`,
-        options: ["stack"],
+        usage: `launch ${mode} --stack <stack>${options.map((o) => ` [--${o} <dir>]`).join("")}${flags.map((f) => ` [--${f}]`).join("")}`,
+        options: ["stack", ...options],
         flags,
         run: (ctx) => run(ctx, mode),
     };
 }
 
 export const upCommand = stackCommand("up", "provision or converge the stack (pulumi up)", ["refresh"]);
-export const previewCommand = stackCommand("preview", "show what up would change (pulumi preview)", ["refresh", "diff"]);
+export const previewCommand = stackCommand("preview", "show what up would change (pulumi preview); --policy-pack policies is the gate", ["refresh", "diff"], ["policy-pack"]);
 export const refreshCommand = stackCommand("refresh", "read every resource back from its vendor (pulumi refresh)", []);
 export const destroyCommand = stackCommand("destroy", "remove what the stack created; adopted apps stay", []);

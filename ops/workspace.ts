@@ -11,7 +11,7 @@ import { type LocatedPulumi, pulumiEnv } from "./toolchain/locate";
 
 /** The passphrase of a stack's secrets, where launch knows it: PULUMI_CONFIG_PASSPHRASE, else the sandbox's own. */
 export function stackPassphrase(sandbox: boolean, env: NodeJS.ProcessEnv = process.env): string | undefined {
-    return env["PULUMI_CONFIG_PASSPHRASE"] ?? (sandbox ? SANDBOX_PASSPHRASE : undefined);
+    return env["PULUMI_CONFIG_PASSPHRASE"] || (sandbox ? SANDBOX_PASSPHRASE : undefined);
 }
 
 /** Where a sandbox stack's state lives, inside the project. */

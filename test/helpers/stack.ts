@@ -43,7 +43,8 @@ export interface StackHarness {
     /** The file backend's directory. */
     readonly backendDir: string;
     up(opts?: { refresh?: boolean }): Promise<RunResult>;
-    preview(): Promise<RunResult>;
+    /** `pulumi preview`, with `--policy-pack` for each pack given. */
+    preview(opts?: { policyPacks?: readonly string[] }): Promise<RunResult>;
     refresh(): Promise<RunResult>;
     destroy(): Promise<RunResult>;
     /** `pulumi stack export`: Pulumi's own checkpoint, secrets encrypted. */
@@ -122,7 +123,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
         workDir,
         backendDir,
         up: (o = {}) => run((s, opts) => s.up({ ...opts, ...(o.refresh ? { refresh: true } : {}) })),
-        preview: () => run(async (s, opts) => { await s.preview(opts); return {}; }),
+        preview: (o = {}) => run(async (s, opts) => { await s.preview({ ...opts, ...(o.policyPacks ? { policyPacks: [...o.policyPacks] } : {}) }); return {}; }),
         refresh: () => run(async (s, opts) => { await s.refresh(opts); return {}; }),
         destroy: () => run(async (s, opts) => { await s.destroy(opts); return {}; }),
         exportState: async () => {

@@ -8,7 +8,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { stringify } from "yaml";
+import { parse, stringify } from "yaml";
 import type { CommandContext } from "../../ops/cli";
 import { destroyCommand, previewCommand, refreshCommand, upCommand } from "../../ops/stack";
 import { type Sandbox, startSandbox } from "../../sandbox";
@@ -28,8 +28,11 @@ describe("launch up | preview | refresh | destroy (real engine)", function () {
         project = fs.mkdtempSync(path.join(os.tmpdir(), "hotdash-launch-"));
         fs.writeFileSync(path.join(project, "Pulumi.yaml"), stringify({ name: "hotdash-launch", main: ROOT, runtime: { name: "nodejs", options: { typescript: true } } }));
         sandbox = await startSandbox({ timeScale: 0.01, stateFile: stateFile() });
+        // the committed stack file (its secrets encrypted under the sandbox passphrase), pointed at this sandbox's ports
+        const committed = parse(fs.readFileSync(path.join(ROOT, "Pulumi.sandbox.yaml"), "utf8")) as { config: Record<string, unknown> };
         const fly = { ...(sandbox.stackConfig()["hotdash:fly"] as object), deployTimeoutSeconds: 5, checkGraceSeconds: 0.2 };
-        fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), stringify({ config: { ...sandbox.stackConfig(), "hotdash:fly": fly } }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
+        const endpoints = Object.fromEntries(Object.entries(sandbox.stackConfig()).filter(([k]) => !(committed.config[k] as { secure?: string } | undefined)?.secure));
+        fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), stringify({ ...committed, config: { ...committed.config, ...endpoints, "hotdash:fly": fly } }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
     });
     after(async () => {
         await sandbox?.stop();
@@ -49,7 +52,7 @@ describe("launch up | preview | refresh | destroy (real engine)", function () {
 
         const located = await testPulumi();
         const exported = execFileSync(located.pulumi, ["stack", "export", "--stack", "sandbox"], {
-            cwd: project, encoding: "utf8",
+            cwd: project, encoding: "utf8", maxBuffer: 256 * 1024 * 1024,
             env: { ...process.env, ...pulumiEnv(located), PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}`, PULUMI_CONFIG_PASSPHRASE: SANDBOX_PASSPHRASE },
         });
         const checkpoint = JSON.parse(exported) as { version: number; deployment: { secrets_providers: { type: string }; resources: { type: string }[] } };
@@ -87,7 +90,10 @@ describe("launch up | preview | refresh | destroy (real engine)", function () {
 
     it("a failed update exits 1 and says so", async () => {
         const config = fs.readFileSync(path.join(project, "Pulumi.sandbox.yaml"), "utf8");
-        fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), config.replace(C.chatwootAdminToken, C.chatwootAgentToken));
+        // an agent's token instead of an administrator's: set in plain text, it takes the encrypted one's place
+        const doc = parse(config) as { config: Record<string, unknown> };
+        doc.config["hotdash:chatwootApiToken"] = C.chatwootAgentToken;
+        fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), stringify(doc, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
         try {
             const up = context({ stack: "sandbox" });
             assert.equal(await upCommand.run(up), 1);
