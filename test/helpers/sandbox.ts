@@ -2,11 +2,17 @@
 import { type Sandbox, type SandboxOptions, startSandbox } from "../../sandbox";
 
 export function useSandbox(opts: SandboxOptions = { timeScale: 0.01 }): () => Sandbox {
+    const sandbox = useSharedSandbox(opts);
+    afterEach(() => sandbox().reset());
+    return sandbox;
+}
+
+/** One sandbox for a `describe` block, kept as each test leaves it: a stack's life told step by step. */
+export function useSharedSandbox(opts: SandboxOptions = { timeScale: 0.01 }): () => Sandbox {
     let sandbox: Sandbox | undefined;
     before(async () => {
         sandbox = await startSandbox(opts);
     });
-    afterEach(() => sandbox?.reset());
     after(async () => {
         await sandbox?.stop();
     });

@@ -67,6 +67,19 @@ function stepOf(e: PulumiEvent): StepEvent | undefined {
     return { op, type: m.type.replace("pulumi-nodejs:dynamic/hotdash:", "hotdash:"), name: m.urn.slice(m.urn.lastIndexOf("::") + 2) };
 }
 
+/** One stack on the describe block's sandbox, made in `before` and removed in `after`. */
+export function useStack(sandbox: () => Sandbox, overrides: Record<string, unknown> = {}): () => StackHarness {
+    let h: StackHarness | undefined;
+    before(() => {
+        h = stackHarness(sandbox(), overrides);
+    });
+    after(() => h?.dispose());
+    return () => {
+        if (!h) throw new Error("stack not made");
+        return h;
+    };
+}
+
 /** Sandbox config with deploy timeouts at the test's time scale. */
 export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown> = {}, stackName = "sandbox"): StackHarness {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "hotdash-stack-"));

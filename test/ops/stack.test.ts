@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import type { CommandContext } from "../../ops/cli";
+import { resetCommand } from "../../ops/reset";
 import { destroyCommand, previewCommand, refreshCommand, upCommand } from "../../ops/stack";
 import { type Sandbox, startSandbox } from "../../sandbox";
 import { SANDBOX_CREDENTIALS as C, SANDBOX_PASSPHRASE } from "../../sandbox/credentials";
@@ -102,6 +103,19 @@ describe("launch up | preview | refresh | destroy (real engine)", function () {
         } finally {
             fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), config);
         }
+    });
+
+    it("reset empties the running sandbox and forgets the stack, together", async () => {
+        assert.ok(Object.keys(sandbox!.fly.apps).length > 0, "the failed update left something behind to reset");
+        const reset = context({ stack: "sandbox" });
+        assert.equal(await resetCommand.run(reset), 0, reset.lines.join("\n"));
+        assert.deepEqual(reset.lines, ["Emptied the running sandbox.", "Removed stack sandbox from .pulumi-state."]);
+        assert.deepEqual(Object.keys(sandbox!.fly.apps), []);
+        assert.deepEqual(sandbox!.chatwoot.webhooks, []);
+        assert.ok(fs.existsSync(path.join(project, "Pulumi.sandbox.yaml")), "the stack's config file stays");
+        const preview = context({ stack: "sandbox" });
+        assert.equal(await previewCommand.run(preview), 0, preview.lines.join("\n"));
+        assert.ok(preview.lines.some((l) => /^\s+\+ \d+ to create$/.test(l)), preview.lines.join("\n"));
     });
 });
 

@@ -5,23 +5,17 @@
  */
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
-import { type Sandbox, startSandbox } from "../../sandbox";
+import { useSharedSandbox } from "../helpers/sandbox";
 import { ROOT, stackHarness } from "../helpers/stack";
 
 const PACK = path.join(ROOT, "policies");
 
 describe("the policy gate: pulumi preview --policy-pack policies (real engine)", function () {
     this.timeout(300000);
-    let sb: Sandbox;
-    before(async () => {
-        sb = await startSandbox({ timeScale: 0.01 });
-    });
-    after(async () => {
-        await sb.stop();
-    });
+    const sandbox = useSharedSandbox();
 
     it("passes the sandbox stack", async () => {
-        const h = stackHarness(sb);
+        const h = stackHarness(sandbox());
         try {
             const run = await h.preview({ policyPacks: [PACK] });
             assert.deepEqual(run.errors, []);
@@ -33,7 +27,7 @@ describe("the policy gate: pulumi preview --policy-pack policies (real engine)",
     });
 
     it("fails a stack that breaks invariants the config allows, naming each rule", async () => {
-        const h = stackHarness(sb, {
+        const h = stackHarness(sandbox(), {
             // a Fly token that expires before the launch window is over, and volume snapshots kept 3 days
             "hotdash:tokenExpiry": { fly: "2026-12-01", supabase: "2099-12-31" },
             "hotdash:backups": { preLaunchDump: false, volumeSnapshotRetentionDays: 3 },

@@ -10,17 +10,17 @@ import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { DEFAULT_SUBSCRIPTIONS } from "../../components/chatwoot/webhook";
 import { groupMachineConfig } from "../../components/fly/machineSpec";
-import { chatwootWebhookProvider, type ChatwootWebhookInputs } from "../../providers/chatwoot/webhook";
-import type { ConfiguredProvider } from "../../providers/dynamic";
-import { flyAppProvider } from "../../providers/fly/app";
-import { flyCertificateProvider } from "../../providers/fly/certificate";
-import { flyIpsProvider } from "../../providers/fly/ips";
-import { machineGroupProvider, type MachineGroupInputs } from "../../providers/fly/machineGroup";
-import { flySecretsProvider } from "../../providers/fly/secrets";
-import { flyVolumesProvider } from "../../providers/fly/volumes";
-import { supabaseSecretsProvider } from "../../providers/supabase/secrets";
+import { chatwootWebhookProvider, type ChatwootWebhookInputs, type ChatwootWebhookOutputs } from "../../providers/chatwoot/webhook";
+import { flyAppProvider, type FlyAppInputs, type FlyAppOutputs } from "../../providers/fly/app";
+import { flyCertificateProvider, type FlyCertificateInputs, type FlyCertificateOutputs } from "../../providers/fly/certificate";
+import { flyIpsProvider, type FlyIpsInputs, type FlyIpsOutputs } from "../../providers/fly/ips";
+import { machineGroupProvider, type MachineGroupInputs, type MachineGroupOutputs } from "../../providers/fly/machineGroup";
+import { flySecretsProvider, type FlySecretsInputs, type FlySecretsOutputs } from "../../providers/fly/secrets";
+import { flyVolumesProvider, type FlyVolumesInputs, type FlyVolumesOutputs } from "../../providers/fly/volumes";
+import { supabaseSecretsProvider, type SupabaseSecretsInputs, type SupabaseSecretsOutputs } from "../../providers/supabase/secrets";
 import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
 import { randomFaults } from "../../sandbox/faults";
+import { rebuild, type Rebuilt } from "../helpers/providers";
 import { useSandbox } from "../helpers/sandbox";
 
 const RUNS = 50;
@@ -35,10 +35,21 @@ describe("the providers under injected faults", function () {
     this.timeout(600000);
     const sandbox = useSandbox({ timeScale: 0.01 });
     const config = { "hotdash:flyApiToken": C.flyOrgToken, "hotdash:chatwootApiToken": C.chatwootAdminToken, "hotdash:supabaseAccessToken": C.supabaseAccessToken };
+    // each provider as the engine's host runs it: rebuilt from its serialized text and configured (the module's own
+    // objects stay unconfigured, so nothing here can end up in another test's serialized provider)
+    let app: Rebuilt<FlyAppInputs, FlyAppOutputs>;
+    let ips: Rebuilt<FlyIpsInputs, FlyIpsOutputs>;
+    let flySecrets: Rebuilt<FlySecretsInputs, FlySecretsOutputs>;
+    let groups: Rebuilt<MachineGroupInputs, MachineGroupOutputs>;
+    let volumes: Rebuilt<FlyVolumesInputs, FlyVolumesOutputs>;
+    let certificates: Rebuilt<FlyCertificateInputs, FlyCertificateOutputs>;
+    let webhooks: Rebuilt<ChatwootWebhookInputs, ChatwootWebhookOutputs>;
+    let supabaseSecrets: Rebuilt<SupabaseSecretsInputs, SupabaseSecretsOutputs>;
     before(async () => {
-        const providers: ConfiguredProvider<never, never>[] = [flyAppProvider, flyIpsProvider, flySecretsProvider, machineGroupProvider,
-            flyVolumesProvider, flyCertificateProvider, chatwootWebhookProvider, supabaseSecretsProvider] as never;
-        for (const p of providers) await p.configure?.({ config: { get: (k: string) => config[k as keyof typeof config], require: (k: string) => config[k as keyof typeof config] } });
+        [app, ips, flySecrets, groups, volumes, certificates, webhooks, supabaseSecrets] = await Promise.all([
+            rebuild(flyAppProvider, config), rebuild(flyIpsProvider, config), rebuild(flySecretsProvider, config), rebuild(machineGroupProvider, config),
+            rebuild(flyVolumesProvider, config), rebuild(flyCertificateProvider, config), rebuild(chatwootWebhookProvider, config), rebuild(supabaseSecretsProvider, config),
+        ]);
     });
 
     const image = (app: string, c: string): string => `registry.fly.io/${app}@sha256:${c.repeat(64)}`;
@@ -63,20 +74,20 @@ describe("the providers under injected faults", function () {
             const at = `seed ${seed}`;
 
             const hookInputs: ChatwootWebhookInputs = { baseUrl: sb.urls.chatwoot, accountId: C.chatwootAccountId, url: agentUrl, name: AGENT, subscriptions: DEFAULT_SUBSCRIPTIONS, rotation: "0" };
-            const hook = await chatwootWebhookProvider.create(hookInputs);
-            for (const app of [AGENT, CHATWOOT]) await flyAppProvider.create({ apiUrl: fly, name: app, org: C.flyOrg });
-            await flyIpsProvider.create({ apiUrl: fly, app: AGENT, types: ["shared_v4", "v6"] });
+            const hook = await webhooks.create(hookInputs);
+            for (const name of [AGENT, CHATWOOT]) await app.create({ apiUrl: fly, name, org: C.flyOrg });
+            await ips.create({ apiUrl: fly, app: AGENT, types: ["shared_v4", "v6"] });
             const values = { CHATWOOT_WEBHOOK_SECRET: hook.outs!.secret, CHATWOOT_API_TOKEN: C.chatwootAdminToken };
-            const secrets = await flySecretsProvider.create({ apiUrl: fly, app: AGENT, values });
-            await flyCertificateProvider.create({ apiUrl: fly, app: AGENT, hostname: HOSTNAME, waitSeconds: 30 });
+            const secrets = await flySecrets.create({ apiUrl: fly, app: AGENT, values });
+            await certificates.create({ apiUrl: fly, app: AGENT, hostname: HOSTNAME, waitSeconds: 30 });
             const first = group(fly, AGENT, "app", image(AGENT, "a"), { secretsVersion: secrets.outs!.version });
-            const created = await machineGroupProvider.create(first);
+            const created = await groups.create(first);
             // a new image rolls the group, under the same faults
             const next = { ...first, config: { ...first.config, image: image(AGENT, (seed % 16).toString(16)) } };
-            const rolled = await machineGroupProvider.update!(created.id, created.outs!, next);
-            const volume = await flyVolumesProvider.create({ apiUrl: fly, app: CHATWOOT, name: "chatwoot_storage", region: "iad", sizeGb: 10, count: 1, snapshotRetention: 14, autoBackupEnabled: true });
-            await machineGroupProvider.create(group(fly, CHATWOOT, "web", image(CHATWOOT, "c"), { count: 1, volumeIds: volume.outs!.ids, mountPath: "/app/storage" }));
-            await supabaseSecretsProvider.create({ apiUrl: sb.urls.supabase, projectRef: C.supabaseProjectRef, values: { CHATWOOT_WEBHOOK_SECRET: hook.outs!.secret } });
+            const rolled = await groups.update!(created.id, created.outs!, next);
+            const volume = await volumes.create({ apiUrl: fly, app: CHATWOOT, name: "chatwoot_storage", region: "iad", sizeGb: 10, count: 1, snapshotRetention: 14, autoBackupEnabled: true });
+            await groups.create(group(fly, CHATWOOT, "web", image(CHATWOOT, "c"), { count: 1, volumeIds: volume.outs!.ids, mountPath: "/app/storage" }));
+            await supabaseSecrets.create({ apiUrl: sb.urls.supabase, projectRef: C.supabaseProjectRef, values: { CHATWOOT_WEBHOOK_SECRET: hook.outs!.secret } });
 
             calls += sb.log.filter((r) => VENDORS.includes(r.server)).length;
             faults += sb.faults.total;
@@ -104,8 +115,8 @@ describe("the providers under injected faults", function () {
 
             // converged means converged: refreshing and diffing the group finds nothing to do and changes nothing
             sb.log.length = 0;
-            const read = await machineGroupProvider.read!(created.id, rolled.outs!);
-            const diff = await machineGroupProvider.diff!(created.id, read.props!, next);
+            const read = await groups.read!(created.id, rolled.outs!);
+            const diff = await groups.diff!(created.id, read.props!, next);
             assert.equal(diff.changes, false, `${at}: the group still differs after the faults: ${JSON.stringify(diff)}`);
             assert.deepEqual(sb.mutatingRequests(), [], `${at}: a refresh after the faults changed something`);
         }

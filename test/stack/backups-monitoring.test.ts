@@ -7,45 +7,40 @@ import { strict as assert } from "node:assert";
 import { parse } from "yaml";
 import { ALERT_NAMES } from "../../components/monitoring/rules";
 import { MONITORING_PATHS } from "../../components/monitoring/files";
-import { type Sandbox, startSandbox } from "../../sandbox";
 import type { FlyMachine } from "../../sandbox/fly";
-import { stackHarness, type StackHarness } from "../helpers/stack";
+import { startSandbox } from "../../sandbox";
+import { useSharedSandbox } from "../helpers/sandbox";
+import { stackHarness, useStack } from "../helpers/stack";
 
 const MONITOR = "hotdash-monitor";
 
 describe("backups and monitoring through the whole stack (real engine)", function () {
     this.timeout(300000);
-    let sb: Sandbox;
-    let h: StackHarness;
-    before(async () => {
-        sb = await startSandbox({ timeScale: 0.01 });
-        sb.supabase.sslApplyMs = 40000; // 400 ms at the test's time scale: the database "restarts"
-        h = stackHarness(sb);
+    const sandbox = useSharedSandbox();
+    before(() => {
+        sandbox().supabase.sslApplyMs = 40000; // 400 ms at the test's time scale: the database "restarts"
     });
-    after(async () => {
-        h.dispose();
-        await sb.stop();
-    });
+    const stack = useStack(sandbox);
 
     it("keeps an unchanged backup schedule without a call, reports the newest backup and PITR, and SSL applied only once applied", async () => {
-        const run = await h.up();
+        const run = await stack().up();
         assert.deepEqual(run.errors, []);
-        assert.deepEqual(sb.mutatingRequests("supabase").filter((r) => r.path.includes("/backups")), [], "the schedule already matched");
+        assert.deepEqual(sandbox().mutatingRequests("supabase").filter((r) => r.path.includes("/backups")), [], "the schedule already matched");
         const backups = run.outputs["backups"] as { newestBackupAgeHours: number; pitrEnabled: boolean; preLaunchDump: string };
         assert.ok(backups.newestBackupAgeHours >= 5.9 && backups.newestBackupAgeHours <= 6.1, String(backups.newestBackupAgeHours));
         assert.equal(backups.pitrEnabled, false);
 
-        const state = (await h.exportState()) as { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } };
+        const state = (await stack().exportState()) as { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } };
         const ssl = state.deployment.resources.find((r) => r.urn.endsWith("::hotdash-supabase-ssl"))!;
         assert.equal(ssl.outputs?.["applied"], true);
-        assert.ok(Date.now() >= sb.supabase.project.ssl.appliesAt, "up returned before the change applied");
-        const polls = sb.log.filter((r) => r.server === "supabase" && r.method === "GET" && r.path.endsWith("/ssl-enforcement"));
+        assert.ok(Date.now() >= sandbox().supabase.project.ssl.appliesAt, "up returned before the change applied");
+        const polls = sandbox().log.filter((r) => r.server === "supabase" && r.method === "GET" && r.path.endsWith("/ssl-enforcement"));
         assert.ok(polls.length >= 3, `polled ${polls.length} times`);
-        assert.deepEqual(sb.mutatingRequests("supabase").filter((r) => r.path.endsWith("/ssl-enforcement")).map((r) => r.method), ["PUT"]);
+        assert.deepEqual(sandbox().mutatingRequests("supabase").filter((r) => r.path.endsWith("/ssl-enforcement")).map((r) => r.method), ["PUT"]);
     });
 
     it("deploys the monitoring as hotdash-monitor: Prometheus, Alertmanager, blackbox, generated files, no secret in them", async () => {
-        const fly = sb.fly;
+        const fly = sandbox().fly;
         const byGroup: Record<string, FlyMachine> = Object.fromEntries(fly.live(MONITOR).map((m) => [(m.config["metadata"] as Record<string, string>)["fly_process_group"], m]));
         assert.deepEqual(Object.keys(byGroup).sort(), ["alertmanager", "blackbox", "prometheus"]);
         assert.match(String(byGroup["prometheus"]!.config["image"]), /^prom\/prometheus@sha256:/);
@@ -61,7 +56,7 @@ describe("backups and monitoring through the whole stack (real engine)", functio
         assert.deepEqual(files(byGroup["alertmanager"]).find((f) => f.guest_path === MONITORING_PATHS.slackWebhookUrl), {
             guest_path: MONITORING_PATHS.slackWebhookUrl, secret_name: "ALERT_SLACK_WEBHOOK_URL",
         });
-        const slackUrl = String(h.config["hotdash:alertSlackWebhookUrl"]);
+        const slackUrl = String(stack().config["hotdash:alertSlackWebhookUrl"]);
         for (const m of fly.live(MONITOR)) {
             const text = JSON.stringify(m.config) + files(m).map((f) => (f.raw_value ? Buffer.from(f.raw_value, "base64").toString("utf8") : "")).join("");
             assert.ok(!text.includes(slackUrl), `the Slack URL is in ${m.name}'s config`);
@@ -70,11 +65,11 @@ describe("backups and monitoring through the whole stack (real engine)", functio
     });
 
     it("changes the backup schedule with one call when config changes it", async () => {
-        h.config["hotdash:backups"] = { ...(h.config["hotdash:backups"] as object), scheduleFor: "02:30:00" };
-        sb.log.length = 0;
-        assert.deepEqual((await h.up()).errors, []);
-        assert.deepEqual(sb.mutatingRequests("supabase").map((r) => `${r.method} ${r.path.split("/").slice(4).join("/")}`), ["PATCH database/backups/schedule"]);
-        assert.equal(sb.supabase.project.schedule.scheduleFor, "02:30:00");
+        stack().config["hotdash:backups"] = { ...(stack().config["hotdash:backups"] as object), scheduleFor: "02:30:00" };
+        sandbox().log.length = 0;
+        assert.deepEqual((await stack().up()).errors, []);
+        assert.deepEqual(sandbox().mutatingRequests("supabase").map((r) => `${r.method} ${r.path.split("/").slice(4).join("/")}`), ["PATCH database/backups/schedule"]);
+        assert.equal(sandbox().supabase.project.schedule.scheduleFor, "02:30:00");
     });
 
     it("names the plan when Supabase refuses SSL enforcement", async () => {

@@ -4,9 +4,9 @@
  * refresh and put right. Each step starts from the state the one before left, as on launch day.
  */
 import { strict as assert } from "node:assert";
-import { type Sandbox, startSandbox } from "../../sandbox";
 import type { FlyMachine } from "../../sandbox/fly";
-import { stackHarness, type StackHarness } from "../helpers/stack";
+import { useSharedSandbox } from "../helpers/sandbox";
+import { useStack } from "../helpers/stack";
 
 const AGENT = "hotdash-agent-service";
 const LLAMA = "hotdash-llamaindex-mcp";
@@ -16,29 +16,21 @@ const digest = (c: string): string => c.repeat(64);
 
 describe("Fly apps through the whole stack (real engine)", function () {
     this.timeout(300000);
-    let sb: Sandbox;
-    let h: StackHarness;
-    before(async () => {
-        sb = await startSandbox({ timeScale: 0.01 });
-        h = stackHarness(sb);
-    });
-    after(async () => {
-        h.dispose();
-        await sb.stop();
-    });
+    const sandbox = useSharedSandbox();
+    const stack = useStack(sandbox);
 
-    const group = (app: string, name: string): FlyMachine[] => sb.fly.live(app).filter((m) => (m.config["metadata"] as Record<string, string>)["fly_process_group"] === name);
-    const images = (app: string): string[] => sb.fly.live(app).map((m) => String(m.config["image"]));
+    const group = (app: string, name: string): FlyMachine[] => sandbox().fly.live(app).filter((m) => (m.config["metadata"] as Record<string, string>)["fly_process_group"] === name);
+    const images = (app: string): string[] => sandbox().fly.live(app).map((m) => String(m.config["image"]));
     const setImage = (app: "agentService" | "llamaindexMcp" | "chatwoot", image: string): void => {
-        const apps = structuredClone(h.config["hotdash:apps"]) as Record<string, Record<string, unknown>>;
+        const apps = structuredClone(stack().config["hotdash:apps"]) as Record<string, Record<string, unknown>>;
         apps[app]!["image"] = image;
-        h.config["hotdash:apps"] = apps;
+        stack().config["hotdash:apps"] = apps;
     };
 
     it("creates the three apps and the monitoring app from nothing, as the checklist declares them", async () => {
-        const run = await h.up();
+        const run = await stack().up();
         assert.deepEqual(run.errors, []);
-        const fly = sb.fly;
+        const fly = sandbox().fly;
         assert.deepEqual(Object.keys(fly.apps).sort(), [AGENT, CHATWOOT, LLAMA, MONITOR]);
         assert.equal(group(AGENT, "app").length, 2);
         assert.equal(group(LLAMA, "app").length, 2);
@@ -67,24 +59,24 @@ describe("Fly apps through the whole stack (real engine)", function () {
     });
 
     it("makes zero mutating calls and changes nothing when nothing changed", async () => {
-        sb.log.length = 0;
-        const again = await h.up();
+        sandbox().log.length = 0;
+        const again = await stack().up();
         assert.deepEqual(again.errors, []);
-        assert.deepEqual(sb.mutatingRequests(), []);
+        assert.deepEqual(sandbox().mutatingRequests(), []);
         assert.ok(again.events.length > 30 && again.events.every((e) => e.op === "same"), again.events.filter((e) => e.op !== "same").map((e) => `${e.op} ${e.name}`).join(", "));
     });
 
     it("rolls a new image through one app only, one machine at a time, each healthy before the next", async () => {
         const others = [...images(LLAMA), ...images(CHATWOOT)];
         const before = group(AGENT, "app").map((m) => m.instanceId);
-        sb.log.length = 0;
+        sandbox().log.length = 0;
         const next = `registry.fly.io/${AGENT}@sha256:${digest("b")}`;
         setImage("agentService", next);
-        const run = await h.up();
+        const run = await stack().up();
         assert.deepEqual(run.errors, []);
         assert.deepEqual(images(AGENT), [next, next]);
         assert.deepEqual([...images(LLAMA), ...images(CHATWOOT)], others);
-        assert.ok(sb.mutatingRequests("fly").every((r) => r.path.startsWith(`/v1/apps/${AGENT}/`)), "only the agent service's machines were touched");
+        assert.ok(sandbox().mutatingRequests("fly").every((r) => r.path.startsWith(`/v1/apps/${AGENT}/`)), "only the agent service's machines were touched");
         const machines = group(AGENT, "app");
         assert.notDeepEqual(machines.map((m) => m.instanceId), before);
         const at = (m: FlyMachine, type: string): number => Math.max(...m.events.filter((e) => e.type === type).map((e) => e.timestamp));
@@ -93,15 +85,15 @@ describe("Fly apps through the whole stack (real engine)", function () {
         const outputs = run.outputs["images"] as Record<string, Record<string, { currentImage: string; previousImage: string }>>;
         assert.equal(outputs[AGENT]!["app"]!.currentImage, `sha256:${digest("b")}`);
         assert.match(outputs[AGENT]!["app"]!.previousImage, /^sha256:6cda3465/);
-        assert.deepEqual(sb.fly.heldLeases(), []);
+        assert.deepEqual(sandbox().fly.heldLeases(), []);
     });
 
     it("stops a bad image at the first machine, puts it back, and redeploying the previous digest restores all", async () => {
         const good = images(AGENT)[0]!;
         const bad = `registry.fly.io/${AGENT}@sha256:${digest("d")}`;
-        sb.fly.images[bad] = "unhealthy";
+        sandbox().fly.images[bad] = "unhealthy";
         setImage("agentService", bad);
-        const run = await h.up();
+        const run = await stack().up();
         assert.equal(run.ok, false);
         const machines = group(AGENT, "app");
         const tried = machines.filter((m) => m.events.some((e) => e.type === "update" && e.timestamp >= Date.now() - 60000 && String(m.config["image"]) === good));
@@ -112,10 +104,10 @@ describe("Fly apps through the whole stack (real engine)", function () {
         assert.match(failure, /It is back on sha256:b{64}; the group's other machines were not touched\./);
         assert.deepEqual(images(AGENT), [good, good], "the tried machine is back on the good image; the other never changed");
         assert.ok(machines.every((m) => m.state === "started"));
-        assert.deepEqual(sb.fly.heldLeases(), []);
+        assert.deepEqual(sandbox().fly.heldLeases(), []);
 
         setImage("agentService", good);
-        const restored = await h.up();
+        const restored = await stack().up();
         assert.deepEqual(restored.errors, []);
         assert.deepEqual(images(AGENT), [good, good]);
         assert.ok(group(AGENT, "app").every((m) => m.state === "started" && m.checks.every((c) => c.status === "passing")));
@@ -124,20 +116,20 @@ describe("Fly apps through the whole stack (real engine)", function () {
     it("sees drift on refresh and puts it right", async () => {
         const [m] = group(LLAMA, "app");
         m!.config = { ...m!.config, env: { ...(m!.config["env"] as object), DEBUG: "1" } }; // edited by hand
-        sb.fly.apps[CHATWOOT]!.volumes[0]!.snapshotRetention = 3;
-        const run = await h.up({ refresh: true });
+        sandbox().fly.apps[CHATWOOT]!.volumes[0]!.snapshotRetention = 3;
+        const run = await stack().up({ refresh: true });
         assert.deepEqual(run.errors, []);
         const updated = run.events.filter((e) => e.op === "update").map((e) => e.name).sort();
         assert.deepEqual(updated, [`${CHATWOOT}-volume`, `${LLAMA}-machines-app`]);
         assert.equal((group(LLAMA, "app")[0]!.config["env"] as Record<string, string>)["DEBUG"], undefined);
-        assert.equal(sb.fly.apps[CHATWOOT]!.volumes[0]!.snapshotRetention, 14);
+        assert.equal(sandbox().fly.apps[CHATWOOT]!.volumes[0]!.snapshotRetention, 14);
     });
 
     it("destroys what it made, dependents first", async () => {
-        const run = await h.destroy();
+        const run = await stack().destroy();
         assert.deepEqual(run.errors, []);
-        assert.deepEqual(Object.values(sb.fly.machines).filter((x) => x.state !== "destroyed"), []);
-        assert.deepEqual(Object.keys(sb.fly.apps), []);
+        assert.deepEqual(Object.values(sandbox().fly.machines).filter((x) => x.state !== "destroyed"), []);
+        assert.deepEqual(Object.keys(sandbox().fly.apps), []);
         // Pulumi deletes in reverse dependency order: every machine group before its app, the volume after its machines
         const order = run.events.filter((e) => e.op === "delete").map((e) => e.name);
         for (const app of [AGENT, LLAMA, CHATWOOT, MONITOR]) {

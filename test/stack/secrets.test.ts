@@ -6,21 +6,15 @@
  */
 import { strict as assert } from "node:assert";
 import { SECRET_NAMES_AS_KEYS } from "../../components/config/validate";
-import { type Sandbox, startSandbox } from "../../sandbox";
+import { useSharedSandbox } from "../helpers/sandbox";
 import { stackHarness } from "../helpers/stack";
 
 describe("secrets in what a run produces (real engine)", function () {
     this.timeout(300000);
-    let sb: Sandbox;
-    before(async () => {
-        sb = await startSandbox({ timeScale: 0.01 });
-    });
-    after(async () => {
-        await sb.stop();
-    });
+    const sandbox = useSharedSandbox();
 
     it("appear nowhere but encrypted, failures included", async () => {
-        const h = stackHarness(sb);
+        const h = stackHarness(sandbox());
         try {
             const produced: string[] = [];
             const ok = await h.up();
@@ -30,7 +24,7 @@ describe("secrets in what a run produces (real engine)", function () {
             // a failed deploy and a refused token produce errors: they are scanned too
             const apps = structuredClone(h.config["hotdash:apps"]) as Record<string, Record<string, unknown>>;
             const bad = `registry.fly.io/hotdash-agent-service@sha256:${"e".repeat(64)}`;
-            sb.fly.images[bad] = "unhealthy";
+            sandbox().fly.images[bad] = "unhealthy";
             apps["agentService"]!["image"] = bad;
             h.config["hotdash:apps"] = apps;
             const failed = await h.up();
@@ -46,13 +40,13 @@ describe("secrets in what a run produces (real engine)", function () {
             const configured = SECRET_NAMES_AS_KEYS.map((k) => h.config[k]).filter((v): v is string => typeof v === "string");
             assert.ok(configured.length >= 7, `only ${configured.length} secrets in config`);
             for (const v of configured) secrets.add(v);
-            const hooks = sb.chatwoot.webhooks.filter((w) => w.secret);
+            const hooks = sandbox().chatwoot.webhooks.filter((w) => w.secret);
             assert.equal(hooks.length, 1);
             secrets.add(hooks[0]!.secret!);
             // the generated ones, as Chatwoot's machines received them
-            const [web] = sb.fly.live("hotdash-chatwoot");
+            const [web] = sandbox().fly.live("hotdash-chatwoot");
             for (const name of ["SECRET_KEY_BASE", "ACTIVE_RECORD_ENCRYPTION_PRIMARY_KEY", "ACTIVE_RECORD_ENCRYPTION_DETERMINISTIC_KEY", "ACTIVE_RECORD_ENCRYPTION_KEY_DERIVATION_SALT"]) {
-                const v = sb.fly.machineEnv(web!.id)[name];
+                const v = sandbox().fly.machineEnv(web!.id)[name];
                 assert.ok(v && v.length >= 32, name);
                 secrets.add(v);
             }

@@ -8,26 +8,16 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { createClient } from "@supabase/supabase-js";
-import { type Sandbox, startSandbox } from "../../sandbox";
-import { call } from "../helpers/sandbox";
-import { stackHarness, type StackHarness } from "../helpers/stack";
+import { call, useSharedSandbox } from "../helpers/sandbox";
+import { useStack } from "../helpers/stack";
 import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
 
 const AGENT = "hotdash-agent-service";
 
 describe("the Chatwoot webhook through the whole stack (real engine)", function () {
     this.timeout(300000);
-    let sb: Sandbox;
-    let h: StackHarness;
-    before(async () => {
-        sb = await startSandbox({ timeScale: 0.01 });
-        h = stackHarness(sb, { "hotdash:webhooksEnabled": false });
-    });
-    after(async () => {
-        h.dispose();
-        await sb.stop();
-    });
-    const sandbox = (): Sandbox => sb;
+    const sandbox = useSharedSandbox();
+    const stack = useStack(sandbox, { "hotdash:webhooksEnabled": false });
 
     /** The pending count as the approval queue sees it: supabase-js, HEAD with Prefer: count=exact. */
     async function pending(): Promise<number> {
@@ -51,7 +41,7 @@ describe("the Chatwoot webhook through the whole stack (real engine)", function 
     const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
 
     it("with webhooks disabled registers nothing and delivers nothing", async () => {
-        assert.deepEqual((await h.up()).errors, []);
+        assert.deepEqual((await stack().up()).errors, []);
         assert.deepEqual(sandbox().chatwoot.webhooks, []);
         assert.deepEqual(agentSecrets(), ["", ""]);
         assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET"), undefined);
@@ -61,8 +51,8 @@ describe("the Chatwoot webhook through the whole stack (real engine)", function 
     });
 
     it("at launch hour registers the webhook and hands its secret to every receiver; a customer message becomes a pending draft", async () => {
-        h.config["hotdash:webhooksEnabled"] = true;
-        assert.deepEqual((await h.up()).errors, []);
+        stack().config["hotdash:webhooksEnabled"] = true;
+        assert.deepEqual((await stack().up()).errors, []);
         const hooks = sandbox().chatwoot.webhooks;
         assert.equal(hooks.length, 1);
         assert.equal(hooks[0]!.url, `${sandbox().urls["hotdash-agent-service"]}/webhooks/chatwoot`);
@@ -84,8 +74,8 @@ describe("the Chatwoot webhook through the whole stack (real engine)", function 
 
     it("after a rotation refuses the old secret and accepts the new one", async () => {
         const old = sandbox().chatwoot.webhooks[0]!.secret!;
-        h.config["hotdash:webhookRotation"] = 1;
-        const run = await h.up();
+        stack().config["hotdash:webhookRotation"] = 1;
+        const run = await stack().up();
         assert.deepEqual(run.errors, []);
         assert.ok(run.events.some((e) => e.op === "replace" && e.name === "hotdash-chatwoot-webhook-registration"), run.events.filter((e) => e.op !== "same").map((e) => `${e.op} ${e.name}`).join(", "));
         const hooks = sandbox().chatwoot.webhooks;
@@ -107,23 +97,23 @@ describe("the Chatwoot webhook through the whole stack (real engine)", function 
     });
 
     it("disabling removes the registration and the secret everywhere: rollback's first step", async () => {
-        h.config["hotdash:webhooksEnabled"] = false;
-        assert.deepEqual((await h.up()).errors, []);
+        stack().config["hotdash:webhooksEnabled"] = false;
+        assert.deepEqual((await stack().up()).errors, []);
         assert.deepEqual(sandbox().chatwoot.webhooks, []);
         assert.deepEqual(agentSecrets(), ["", ""]);
         assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET"), undefined);
     });
 
     it("refuses a token that is not an administrator's, and a Chatwoot too old to sign, saying what to do", async () => {
-        h.config["hotdash:webhooksEnabled"] = true;
-        h.config["hotdash:chatwootApiToken"] = C.chatwootAgentToken;
-        const refused = await h.up();
+        stack().config["hotdash:webhooksEnabled"] = true;
+        stack().config["hotdash:chatwootApiToken"] = C.chatwootAgentToken;
+        const refused = await stack().up();
         assert.equal(refused.ok, false);
         assert.ok(refused.errors.some((e) => e.includes("the Chatwoot token belongs to agent@hotdash.example, an agent of account 1; webhooks need an administrator's token")), refused.errors.join("\n"));
 
-        h.config["hotdash:chatwootApiToken"] = C.chatwootAdminToken;
+        stack().config["hotdash:chatwootApiToken"] = C.chatwootAdminToken;
         sandbox().chatwoot.generatesSecrets = false;
-        const old = await h.up();
+        const old = await stack().up();
         assert.equal(old.ok, false);
         assert.ok(old.errors.some((e) => /Chatwoot 4\.15\.1 at http:\/\/127\.0\.0\.1:\d+ returned no secret for webhook \d+: signed webhooks need Chatwoot 4\.11\.2 or newer/.test(e)), old.errors.join("\n"));
     });
