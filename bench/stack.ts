@@ -4,7 +4,8 @@
  * vendor calls made one after another in that run, read from the sandbox's request log (the calls a dependency
  * forces into sequence can be no longer than that chain); target <= 2.0: the engine, the program and the providers
  * add at most as much again. `stack.noop_mutating_calls` counts the calls that could change anything in a second
- * `up` with nothing to do; target 0. Both runs must succeed, or the benchmark fails.
+ * `up` with nothing to do; target 0. Every run must succeed, or the benchmark fails. The ratio is the median of 3
+ * rounds, each on a fresh sandbox and stack: the chain itself varies by a second between runs.
  */
 import { startSandbox } from "../sandbox";
 import type { LoggedRequest } from "../sandbox/server";
@@ -33,28 +34,36 @@ export const stackBench: Benchmark = {
     name: "stack",
     description: "first up of the whole stack on the real engine (50 ms latency, 1 s boot) vs its longest chain of vendor calls; mutating calls of a second up",
     async run() {
-        const sandbox = await startSandbox({ timeScale: 1 });
-        const h = stackHarness(sandbox);
-        try {
-            sandbox.fly.bootMs = 1000;
-            sandbox.fly.checkMs = 500;
-            sandbox.faults.set({ seed: 1, rules: [{ kind: "latency", latencyMs: LATENCY_MS, servers: VENDORS }] });
-            const t0 = performance.now();
-            const first = await h.up();
-            const wall = performance.now() - t0;
-            if (!first.ok) throw new Error(`the first up failed: ${first.errors.join("; ")}`);
-            const chain = longestSequentialChainMs(sandbox.log.filter((r) => VENDORS.includes(r.server)));
-            sandbox.log.length = 0;
-            const second = await h.up();
-            if (!second.ok) throw new Error(`the second up failed: ${second.errors.join("; ")}`);
-            console.log(`# stack: first up ${(wall / 1000).toFixed(1)} s, longest chain of vendor calls ${(chain / 1000).toFixed(1)} s`);
-            return {
-                "stack.first_up_ratio": wall / chain,
-                "stack.noop_mutating_calls": sandbox.mutatingRequests().length,
-            };
-        } finally {
-            h.dispose();
-            await sandbox.stop();
+        const ratios: number[] = [];
+        let noop = 0;
+        for (let round = 0; round < 3; round++) {
+            const r = await firstUpThenNoop(round);
+            ratios.push(r.ratio);
+            noop = Math.max(noop, r.noopMutatingCalls);
         }
+        return { "stack.first_up_ratio": [...ratios].sort((a, b) => a - b)[1]!, "stack.noop_mutating_calls": noop };
     },
 };
+
+async function firstUpThenNoop(round: number): Promise<{ ratio: number; noopMutatingCalls: number }> {
+    const sandbox = await startSandbox({ timeScale: 1 });
+    const h = stackHarness(sandbox);
+    try {
+        sandbox.fly.bootMs = 1000;
+        sandbox.fly.checkMs = 500;
+        sandbox.faults.set({ seed: round, rules: [{ kind: "latency", latencyMs: LATENCY_MS, servers: VENDORS }] });
+        const t0 = performance.now();
+        const first = await h.up();
+        const wall = performance.now() - t0;
+        if (!first.ok) throw new Error(`the first up failed: ${first.errors.join("; ")}`);
+        const chain = longestSequentialChainMs(sandbox.log.filter((r) => VENDORS.includes(r.server)));
+        sandbox.log.length = 0;
+        const second = await h.up();
+        if (!second.ok) throw new Error(`the second up failed: ${second.errors.join("; ")}`);
+        console.log(`# stack round ${round + 1}: first up ${(wall / 1000).toFixed(1)} s, longest chain of vendor calls ${(chain / 1000).toFixed(1)} s`);
+        return { ratio: wall / chain, noopMutatingCalls: sandbox.mutatingRequests().length };
+    } finally {
+        h.dispose();
+        await sandbox.stop();
+    }
+}
