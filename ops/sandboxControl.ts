@@ -10,10 +10,7 @@ import { SANDBOX_PORTS } from "../sandbox/credentials";
 import type { CommandContext } from "./cli";
 
 export interface SandboxHandle {
-    /** Id of the sandbox process (a new one means empty servers). */
-    readonly instance: string;
-    /** True when this command started it: it goes away with the command (its state stays on disk). */
-    readonly startedNow: boolean;
+    /** Stops a sandbox this command started (its state stays on disk); a running one is left alone. */
     stop(): Promise<void>;
 }
 
@@ -31,12 +28,12 @@ export async function sandboxInstance(url: string): Promise<string | undefined> 
 
 export async function ensureSandbox(config: LaunchConfig, ctx: CommandContext): Promise<SandboxHandle> {
     const running = await sandboxInstance(config.fly.apiUrl);
-    if (running) return { instance: running, startedNow: false, stop: async () => undefined };
+    if (running) return { stop: async () => undefined };
     const defaultFly = `http://127.0.0.1:${SANDBOX_PORTS.fly}/v1`;
     if (config.fly.apiUrl !== defaultFly) {
         throw new Error(`no sandbox answers at ${config.fly.apiUrl}; start it first (npm run sandbox)`);
     }
     const sandbox = await startSandbox({ ports: SANDBOX_PORTS, stateFile: path.join(ctx.projectDir, SANDBOX_STATE_FILE) });
     ctx.out("Started the sandbox for this run; it stops when this command ends, keeping its state in .sandbox/ (`npm run sandbox` keeps one running).");
-    return { instance: sandbox.instance, startedNow: true, stop: () => sandbox.stop() };
+    return { stop: () => sandbox.stop() };
 }
