@@ -3,6 +3,7 @@
  * a wrapper's go.sum is incomplete) and failures that name the module and the exact command.
  */
 import { spawn } from "node:child_process";
+import * as path from "node:path";
 
 /** A `go` command that failed: which module it was building, the command line, and the end of its output. */
 export class GoBuildError extends Error {
@@ -10,6 +11,8 @@ export class GoBuildError extends Error {
 }
 
 export interface GoRun {
+    /** The program to run; defaults to `go`. */
+    readonly command?: string;
     /** What is being built, for the error: `github.com/pulumi/pulumi/pkg/v3@v3.276.0`. */
     readonly module: string;
     readonly args: readonly string[];
@@ -30,13 +33,14 @@ export function goEnv(extra: Readonly<Record<string, string>> = {}): NodeJS.Proc
     };
 }
 
-/** Runs `go`; resolves to its stdout, or rejects with a GoBuildError carrying the last lines it printed. */
+/** Runs `go` (or a tool a build step made); resolves to its stdout, or rejects with a GoBuildError carrying the last lines it printed. */
 export function runGo(run: GoRun): Promise<string> {
-    const line = `go ${run.args.join(" ")}`;
+    const command = run.command ?? "go";
+    const line = `${path.basename(command)} ${run.args.join(" ")}`;
     return new Promise((resolve, reject) => {
         let child;
         try {
-            child = spawn("go", [...run.args], { cwd: run.cwd, env: goEnv(run.env), stdio: ["ignore", "pipe", "pipe"] });
+            child = spawn(command, [...run.args], { cwd: run.cwd, env: goEnv(run.env), stdio: ["ignore", "pipe", "pipe"] });
         } catch (e) {
             reject(new GoBuildError(`building ${run.module}: could not start \`${line}\`: ${(e as Error).message}`));
             return;
@@ -46,7 +50,7 @@ export function runGo(run: GoRun): Promise<string> {
         child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
         child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
         child.on("error", (e: NodeJS.ErrnoException) => {
-            reject(new GoBuildError(e.code === "ENOENT"
+            reject(new GoBuildError(e.code === "ENOENT" && command === "go"
                 ? `building ${run.module}: \`go\` is not installed. Install Go 1.26 or newer (https://go.dev/dl/), or install the Pulumi CLI yourself (https://www.pulumi.com/docs/install/)`
                 : `building ${run.module}: could not start \`${line}\`: ${e.message}`));
         });

@@ -8,7 +8,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { GoBuildError, runGo } from "./go";
+import { runGo } from "./go";
 
 /** The wrapper module's directory in the repo. */
 const SOURCE = path.join(__dirname, "random");
@@ -46,18 +46,10 @@ export async function buildRandomPlugin(out: string, work: string, version: stri
 
     const gen = path.join(work, "gen");
     // examples would need `pulumi convert` and the Terraform converter: the plugin never uses them
-    await runTool(tfgen, ["schema", "--out", gen, "--skip-examples"], work, module);
-    await runTool(tfgen, ["embed-schema", path.join(gen, "schema.json"), path.join(embed, "schema-embed.json")], work, module);
+    const env = { PULUMI_CONVERT: "0", PULUMI_MISSING_DOCS_ERROR: "false" };
+    await runGo({ module, command: tfgen, cwd: work, env, args: ["schema", "--out", gen, "--skip-examples"] });
+    await runGo({ module, command: tfgen, cwd: work, env, args: ["embed-schema", path.join(gen, "schema.json"), path.join(embed, "schema-embed.json")] });
     fs.copyFileSync(path.join(gen, "bridge-metadata.json"), path.join(embed, "bridge-metadata.json"));
     await runGo({ module, cwd: work, args: ["build", "-trimpath", "-ldflags", ldflags, "-o", out, "./cmd/pulumi-resource-random"] });
 }
 
-function runTool(tool: string, args: readonly string[], cwd: string, module: string): Promise<void> {
-    const { execFile } = require("node:child_process") as typeof import("node:child_process");
-    return new Promise((resolve, reject) => {
-        execFile(tool, [...args], { cwd, env: { ...process.env, PULUMI_CONVERT: "0", PULUMI_MISSING_DOCS_ERROR: "false" }, maxBuffer: 64 * 1024 * 1024 }, (err, _stdout, stderr) => {
-            if (err) reject(new GoBuildError(`building ${module} failed: \`${path.basename(tool)} ${args.join(" ")}\` (in ${cwd}): ${stderr.trim().split("\n").slice(-10).join("\n") || err.message}`));
-            else resolve();
-        });
-    });
-}
