@@ -7,7 +7,7 @@ import { request } from "undici";
 import { HttpClient } from "../providers/http";
 import { startSandbox } from "../sandbox";
 import { SANDBOX_CREDENTIALS as C } from "../sandbox/credentials";
-import type { Benchmark } from "./registry";
+import type { Benchmark } from "./benchmark";
 
 export const httpOverhead: Benchmark = {
     name: "http",

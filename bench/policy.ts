@@ -8,7 +8,7 @@ import { groupMachineConfig, DEFAULT_GUEST } from "../components/fly/machineSpec
 import { evaluatePack } from "../policies/framework/evaluate";
 import { StackView, TYPES, type RawResource } from "../policies/framework/stack";
 import { RULES } from "../policies/rules";
-import type { Benchmark } from "./registry";
+import type { Benchmark } from "./benchmark";
 
 function resource(type: keyof typeof TYPES, name: string, props: Record<string, unknown>): RawResource {
     return { type: TYPES[type], name, urn: `urn:pulumi:bench::hotdash-launch::${TYPES[type]}::${name}`, props };
