@@ -8,11 +8,19 @@ import { FlyClient } from "../providers/fly/client";
 import { converge, DEFAULT_TIMEOUTS } from "../providers/fly/rollout";
 import { startSandbox } from "../sandbox";
 import { SANDBOX_CREDENTIALS as C } from "../sandbox/credentials";
-import type { Benchmark } from "./registry";
+import type { Benchmark } from "./benchmark";
 
 const LATENCY_MS = 50;
 const BOOT_MS = 1000;
 const CHECK_MS = 500;
+
+/** A deploy that left any machine off the new image, or not started, timed something else: the benchmark fails. */
+export function requireDeployed(machines: readonly { readonly id: string; readonly state: string; readonly config: Readonly<Record<string, unknown>> }[], image: string, count: number): void {
+    const wrong = machines.filter((m) => m.config["image"] !== image || m.state !== "started");
+    if (machines.length !== count || wrong.length > 0) {
+        throw new Error(`fly benchmark: the deploy left ${machines.length} machines (${count} expected), ${wrong.length} not started on ${image}: ${wrong.map((m) => `${m.id} ${m.state} ${String(m.config["image"])}`).join(", ")}`);
+    }
+}
 
 export const flyBench: Benchmark = {
     name: "fly",
@@ -39,9 +47,11 @@ export const flyBench: Benchmark = {
                 sandbox.fly.seedApp("bench-app");
                 await converge(fly, spec(`registry.fly.io/bench@sha256:${"a".repeat(64)}`), DEFAULT_TIMEOUTS, false);
                 sandbox.faults.set({ seed: round, rules: [{ kind: "latency", latencyMs: LATENCY_MS, servers: ["fly"] }] });
+                const image = `registry.fly.io/bench@sha256:${"b".repeat(64)}`;
                 const t0 = performance.now();
-                await converge(fly, spec(`registry.fly.io/bench@sha256:${"b".repeat(64)}`), DEFAULT_TIMEOUTS, false);
+                await converge(fly, spec(image), DEFAULT_TIMEOUTS, false);
                 const wall = performance.now() - t0;
+                requireDeployed(sandbox.fly.live("bench-app"), image, 3);
                 ratios.push(wall / (3 * (LATENCY_MS + BOOT_MS + CHECK_MS)));
             }
             return { "fly.rolling_deploy_ratio": median(ratios) };

@@ -4,11 +4,6 @@ import { httpOverhead } from "./http";
 import { policyBench } from "./policy";
 import { signatureVerify } from "./signature";
 import { stackBench } from "./stack";
-
-export interface Benchmark {
-    readonly name: string;
-    readonly description: string;
-    run(): Promise<Record<string, number>>;
-}
+import type { Benchmark } from "./benchmark";
 
 export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, flyBench, policyBench, stackBench];

@@ -9,8 +9,8 @@
  */
 import { startSandbox } from "../sandbox";
 import type { LoggedRequest } from "../sandbox/server";
-import { stackHarness } from "../test/helpers/stack";
-import type { Benchmark } from "./registry";
+import { type RunResult, stackHarness } from "../test/helpers/stack";
+import type { Benchmark } from "./benchmark";
 
 const LATENCY_MS = 50;
 const VENDORS = ["fly", "supabase", "chatwoot"];
@@ -28,6 +28,18 @@ export function longestSequentialChainMs(calls: readonly Pick<LoggedRequest, "at
         longest = Math.max(longest, best[i]!);
     }
     return longest;
+}
+
+/** A run that failed, or reported an error, measures nothing: the benchmark fails rather than print a figure. */
+export function requireSucceeded(which: string, run: Pick<RunResult, "ok" | "errors">): void {
+    if (!run.ok || run.errors.length > 0) throw new Error(`stack benchmark: the ${which} up failed, so there is no figure: ${run.errors.join("; ") || "no error reported"}`);
+}
+
+/** `stack.noop_mutating_calls`: the mutating calls of the second `up`, a figure only when both runs succeeded. */
+export function noopFigure(first: Pick<RunResult, "ok" | "errors">, second: Pick<RunResult, "ok" | "errors">, mutating: readonly LoggedRequest[]): number {
+    requireSucceeded("first", first);
+    requireSucceeded("second", second);
+    return mutating.length;
 }
 
 export const stackBench: Benchmark = {
@@ -55,13 +67,13 @@ async function firstUpThenNoop(round: number): Promise<{ ratio: number; noopMuta
         const t0 = performance.now();
         const first = await h.up();
         const wall = performance.now() - t0;
-        if (!first.ok) throw new Error(`the first up failed: ${first.errors.join("; ")}`);
+        requireSucceeded("first", first);
         const chain = longestSequentialChainMs(sandbox.log.filter((r) => VENDORS.includes(r.server)));
         sandbox.log.length = 0;
         const second = await h.up();
-        if (!second.ok) throw new Error(`the second up failed: ${second.errors.join("; ")}`);
+        const noopMutatingCalls = noopFigure(first, second, sandbox.mutatingRequests());
         console.log(`# stack round ${round + 1}: first up ${(wall / 1000).toFixed(1)} s, longest chain of vendor calls ${(chain / 1000).toFixed(1)} s`);
-        return { ratio: wall / chain, noopMutatingCalls: sandbox.mutatingRequests().length };
+        return { ratio: wall / chain, noopMutatingCalls };
     } finally {
         h.dispose();
         await sandbox.stop();

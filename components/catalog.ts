@@ -3,8 +3,10 @@
  * policies, the sandbox and the go/no-go all read them from here.
  */
 
-/** The config key of each app under `hotdash:apps`. */
-export type AppKey = "agentService" | "llamaindexMcp" | "chatwoot";
+import type { AppKey } from "../providers/launchFacts";
+
+// defined with the LaunchFacts resource that records the app names by key (providers import nothing from components/)
+export type { AppKey };
 
 export interface ProcessGroupFacts {
     /** Command run by the group's machines; undefined runs the image's default. */

@@ -54,8 +54,6 @@ export interface HttpClientOptions {
     readonly errorMessage?: (body: unknown) => string | undefined;
     /** Response headers that carry the vendor's request id, first match wins. Defaults to common names. */
     readonly requestIdHeaders?: readonly string[];
-    /** Extra strings to redact from errors (tokens sent in bodies, for instance). Defaults to none. */
-    readonly secrets?: () => readonly string[];
     /** Told about each retry (for logs and tests). Defaults to nothing. */
     readonly onRetry?: (event: RetryEvent) => void;
     /** Waits between attempts; injectable for tests. Defaults to a timer. */
@@ -85,6 +83,8 @@ export interface RequestSpec<T> {
     readonly allow404?: boolean;
     /** Timeout of one attempt, overriding the client's. */
     readonly timeoutMs?: number;
+    /** Secret values the request carries (in its body or query), redacted from its errors like a token. Defaults to none. */
+    readonly secrets?: readonly string[];
 }
 
 export interface HttpResponse {
@@ -314,8 +314,10 @@ export class HttpClient {
         return undefined;
     }
 
-    private error(spec: Pick<RequestSpec<unknown>, "method" | "path">, result: Attempt, attempts: number, suffix: string): ApiError {
-        const secrets = [...Object.values(this.options.authHeaders?.() ?? {}).flatMap(tokenParts), ...(this.options.secrets?.() ?? [])];
+    private error(spec: Pick<RequestSpec<unknown>, "method" | "path" | "secrets">, result: Attempt, attempts: number, suffix: string): ApiError {
+        // a value sent in a JSON body comes back escaped when a vendor quotes the body: redact both spellings
+        const carried = (spec.secrets ?? []).flatMap((s) => [s, JSON.stringify(s).slice(1, -1)]);
+        const secrets = [...Object.values(this.options.authHeaders?.() ?? {}).flatMap(tokenParts), ...carried];
         const clean = (s: string): string => redact(s, secrets);
         const res = result.response;
         const tries = `${attempts} attempt${attempts === 1 ? "" : "s"}`;
@@ -326,7 +328,8 @@ export class HttpClient {
                 requestId: undefined, attempts, code: result.code,
             }, clean(`${what} (${result.code ?? result.cause ?? "unknown error"}) after ${tries}${suffix}`));
         }
-        const vendorMessage = (this.options.errorMessage ?? defaultErrorMessage)(res.body);
+        // redacted before the message is picked and cut short, so a cut never leaves part of a secret behind
+        const vendorMessage = (this.options.errorMessage ?? defaultErrorMessage)(redactDeep(res.body, secrets));
         const message = vendorMessage === undefined ? undefined : clean(vendorMessage);
         const rid = res.requestId ? `, request id ${res.requestId}` : "";
         return makeApiError({
@@ -339,6 +342,16 @@ export class HttpClient {
 function makeApiError(fields: Omit<ApiError, "name" | "message" | "stack" | "cause">, detail: string): ApiError {
     const err = new Error(`${fields.vendor} ${fields.method} ${fields.path} ${detail}`);
     return Object.assign(err, { name: "ApiError" as const }, fields);
+}
+
+/** A parsed body with every secret replaced in each string inside it. */
+function redactDeep(body: unknown, secrets: readonly string[]): unknown {
+    if (typeof body === "string") return redact(body, secrets);
+    if (Array.isArray(body)) return body.map((v) => redactDeep(v, secrets));
+    if (body !== null && typeof body === "object") {
+        return Object.fromEntries(Object.entries(body).map(([k, v]) => [redact(k, secrets), redactDeep(v, secrets)]));
+    }
+    return body;
 }
 
 /** An auth header value and the token inside it (`Bearer x`, `FlyV1 x`), so either form is redacted. */

@@ -4,9 +4,28 @@
  * value), the monitoring thresholds and alert channel, and the waivers. Creating it calls nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { AppKey } from "../components/catalog";
-import type { MonitoringThresholds } from "../components/config/types";
 import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE } from "./dynamic";
+
+/** The config key of each app under `hotdash:apps` (components/catalog.ts holds each app's facts). */
+export type AppKey = "agentService" | "llamaindexMcp" | "chatwoot";
+
+/** What the alerts are generated from. */
+export interface MonitoringThresholds {
+    /** Alert when the share of 5xx answers exceeds this, in percent. Defaults to 0.1 (the checklist's target). */
+    readonly errorRatePercent: number;
+    /** Alert when p95 latency exceeds this, in milliseconds. Defaults to 500. */
+    readonly p95LatencyMs: number;
+    /** Alert when webhook deliveries verified fall below this, in percent. Defaults to 99. */
+    readonly webhookDeliveryPercent: number;
+    /** Alert when draft generation (p95) takes longer than this, in seconds. Defaults to 3. */
+    readonly draftGenerationSeconds: number;
+    /** Alert when more approvals than this are pending. Defaults to 50. */
+    readonly queueDepth: number;
+    /** How long a threshold must be breached before its alert fires (Prometheus duration). Defaults to 5m. */
+    readonly window: string;
+    /** Slack channel the alerts go to. Defaults to #launch-war-room. */
+    readonly alertChannel: string;
+}
 
 /** How a token looks, judged by the vendor's format; the token itself never leaves the program. */
 export type TokenFormat = "fly-macaroon" | "bearer" | "supabase-pat" | "opaque" | "malformed" | "missing";

@@ -2,9 +2,11 @@
  * Seeded fault injection for the sandbox servers: latency, chosen status codes and dropped connections, decided by a
  * PRNG so a failing run can be replayed from its seed. Faults hit before the request is handled (it never happened)
  * or after (it happened, but the client never hears so): the second kind is what makes blind POST retries unsafe.
+ * An `echo` fault refuses the request with an error that quotes its body back, as some vendors' validation errors do:
+ * it shows whether a secret sent in a body would reach an error message.
  */
 
-export type FaultKind = "status" | "drop" | "latency";
+export type FaultKind = "status" | "drop" | "latency" | "echo";
 
 export interface FaultRule {
     readonly kind: FaultKind;
@@ -18,7 +20,7 @@ export interface FaultRule {
     readonly rate?: number;
     /** Injections left before the rule retires. Defaults to unlimited. */
     readonly times?: number;
-    /** Status code of a `status` fault. */
+    /** Status code of a `status` fault (503 when unset) or an `echo` fault (422 when unset). */
     readonly status?: number;
     /** `Retry-After` seconds sent with a `status` fault. Defaults to none. */
     readonly retryAfterSeconds?: number;
@@ -37,6 +39,11 @@ export interface FaultDecision {
     readonly latencyMs: number;
     readonly before?: FaultRule;
     readonly after?: FaultRule;
+}
+
+/** The vendor message of an `echo` fault: the request body as received, whole. */
+export function echoMessage(rawBody: Buffer): string {
+    return `invalid request body: ${rawBody.toString("utf8")}`;
 }
 
 /** mulberry32: small, fast, good enough to spread faults evenly and replay them from a seed. */

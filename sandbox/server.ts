@@ -6,7 +6,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
-import type { FaultInjector } from "./faults";
+import { echoMessage, type FaultInjector } from "./faults";
 import { type OpenApiValidator, pathPattern } from "./openapi";
 
 export interface SandboxRequest {
@@ -169,6 +169,11 @@ export abstract class VendorServer {
         if (decision.before?.kind === "drop") {
             this.ctx.log.push({ ...entry, end: Date.now(), status: "dropped", fault: faultLabel! });
             req.socket.destroy();
+            return;
+        }
+        if (decision.before?.kind === "echo") {
+            this.ctx.log.push({ ...entry, end: Date.now(), status: decision.before.status ?? 422, fault: faultLabel! });
+            this.send(res, this.error(decision.before.status ?? 422, echoMessage(rawBody)));
             return;
         }
         if (decision.before?.kind === "status") {

@@ -1,5 +1,9 @@
 /** The validated `hotdash` config: what `index.ts`, the policy pack and the `launch` command all work from. */
 import type { AppKey } from "../catalog";
+import type { MonitoringThresholds } from "../../providers/launchFacts";
+
+// defined with the LaunchFacts resource that records them (providers import nothing from components/)
+export type { MonitoringThresholds };
 
 export type Environment = "production" | "sandbox";
 
@@ -60,24 +64,6 @@ export interface WebhookConfig {
     readonly enabled: boolean;
     /** Bump to rotate the webhook's HMAC secret. Defaults to 0. */
     readonly rotation: number;
-}
-
-/** What the alerts are generated from. */
-export interface MonitoringThresholds {
-    /** Alert when the share of 5xx answers exceeds this, in percent. Defaults to 0.1 (the checklist's target). */
-    readonly errorRatePercent: number;
-    /** Alert when p95 latency exceeds this, in milliseconds. Defaults to 500. */
-    readonly p95LatencyMs: number;
-    /** Alert when webhook deliveries verified fall below this, in percent. Defaults to 99. */
-    readonly webhookDeliveryPercent: number;
-    /** Alert when draft generation (p95) takes longer than this, in seconds. Defaults to 3. */
-    readonly draftGenerationSeconds: number;
-    /** Alert when more approvals than this are pending. Defaults to 50. */
-    readonly queueDepth: number;
-    /** How long a threshold must be breached before its alert fires (Prometheus duration). Defaults to 5m. */
-    readonly window: string;
-    /** Slack channel the alerts go to. Defaults to #launch-war-room. */
-    readonly alertChannel: string;
 }
 
 export interface MonitoringConfig extends MonitoringThresholds {

@@ -136,6 +136,7 @@ export class FlyClient {
     async setSecrets(app: string, values: Readonly<Record<string, string | null>>): Promise<{ version: number; secrets: FlySecretDigest[] }> {
         const res = await this.http.send<{ secrets: FlySecretDigest[]; version?: number; Version?: number }>({
             method: "POST", path: encodePath`/apps/${app}/secrets`, body: { values }, idempotent: true,
+            secrets: Object.values(values).filter((v): v is string => v !== null),
         });
         return { version: res.version ?? res.Version ?? 0, secrets: res.secrets };
     }

@@ -17,7 +17,7 @@ export interface FlySecretsInputs {
 export interface FlySecretsOutputs extends FlySecretsInputs {
     /** The app's secrets version after our last write. */
     readonly version: number;
-    /** Fly's digest of each managed secret, as Fly reported it after our last write. */
+    /** Fly's digest of each managed secret, as Fly reported it after our last write (secret: an unsalted hash of it). */
     readonly digests: Readonly<Record<string, string>>;
 }
 
@@ -85,7 +85,7 @@ export class FlySecretsResource extends pulumi.dynamic.Resource {
 
     constructor(name: string, args: FlySecretsArgs, opts?: pulumi.CustomResourceOptions) {
         super(flySecretsProvider, name, { version: undefined, digests: undefined, ...args, values: secretValues(args.values) }, {
-            ...opts, additionalSecretOutputs: secretOutputs("FlySecrets", ["values"]),
+            ...opts, additionalSecretOutputs: secretOutputs("FlySecrets", ["values", "digests"]),
         }, DYNAMIC_MODULE, "FlySecrets");
     }
 }

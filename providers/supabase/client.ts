@@ -63,7 +63,10 @@ export class SupabaseClient {
 
     /** Bulk upsert: sending the same values twice leaves the same secrets, so a lost answer is safely sent again. */
     async upsertSecrets(ref: string, secrets: readonly { readonly name: string; readonly value: string }[]): Promise<void> {
-        await this.http.send({ method: "POST", path: encodePath`/v1/projects/${ref}/secrets`, body: secrets, idempotent: true });
+        await this.http.send({
+            method: "POST", path: encodePath`/v1/projects/${ref}/secrets`, body: secrets, idempotent: true,
+            secrets: secrets.map((s) => s.value),
+        });
     }
 
     /** Bulk delete by name; deleting what is already gone is harmless. */

@@ -184,6 +184,19 @@ describe("HTTP layer", () => {
             assert.ok(!text.includes(token.slice(4)), `token body leaked: ${text}`);
         }
     });
+
+    it("redacts the secrets a request carries before the vendor's message is cut short", async () => {
+        const secret = "sk-live-0123456789abcdef0123456789";
+        sandbox().faults.set({ seed: 1, rules: [{ kind: "echo", methods: ["POST"] }] });
+        // a vendor message that stops mid-body, as bodies cut at a length limit do: the cut falls inside the secret
+        const cutAt = `invalid request body: [{"name":"A","value":"${secret.slice(0, 12)}`.length;
+        const client = supabase({ errorMessage: (body) => String((body as { message: string }).message).slice(0, cutAt) });
+        await assert.rejects(client.send({ method: "POST", path: SECRETS_PATH, body: [{ name: "A", value: secret }], idempotent: true, secrets: [secret] }), (err: Error) => {
+            assert.ok(!err.message.includes(secret.slice(0, 12)), `a prefix of the secret leaked: ${err.message}`);
+            assert.match(err.message, /failed with 422: invalid request body: \[\{"name":"A","value":"\[redacted\]/);
+            return true;
+        });
+    });
 });
 
 describe("HTTP layer, pure parts", () => {

@@ -9,6 +9,20 @@ import { SECRET_NAMES_AS_KEYS } from "../../components/config/validate";
 import { useSharedSandbox } from "../helpers/sandbox";
 import { stackHarness } from "../helpers/stack";
 
+/** Pulumi's mark of a secret value in a checkpoint. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG_VALUE = "1b47061264138c4ac30d75fd1eb44270";
+
+interface StateResource {
+    readonly urn: string;
+    readonly type: string;
+    readonly outputs: Readonly<Record<string, Record<string, unknown> | undefined>>;
+}
+
+function stateResources(checkpoint: unknown): StateResource[] {
+    return ((checkpoint as { deployment?: { resources?: StateResource[] } }).deployment?.resources ?? []).map((r) => ({ ...r, outputs: r.outputs ?? {} }));
+}
+
 describe("secrets in what a run produces (real engine)", function () {
     this.timeout(300000);
     const sandbox = useSharedSandbox();
@@ -19,7 +33,18 @@ describe("secrets in what a run produces (real engine)", function () {
             const produced: string[] = [];
             const ok = await h.up();
             assert.deepEqual(ok.errors, []);
-            produced.push(JSON.stringify(ok.outputs), JSON.stringify(ok.events), ok.text, JSON.stringify(await h.exportState()));
+            const checkpoint = await h.exportState();
+            produced.push(JSON.stringify(ok.outputs), JSON.stringify(ok.events), ok.text, JSON.stringify(checkpoint));
+
+            // Fly's digests of the secrets are unsalted hashes of them: the checkpoint holds them encrypted
+            const flySecrets = stateResources(checkpoint).filter((r) => r.type === "pulumi-nodejs:dynamic/hotdash:FlySecrets");
+            const appsWithSecrets = Object.values(sandbox().fly.apps).filter((a) => Object.keys(a.secrets).length > 0);
+            assert.ok(appsWithSecrets.length >= 3);
+            assert.equal(flySecrets.length, appsWithSecrets.length, "one FlySecrets per app with secrets");
+            for (const r of flySecrets) {
+                assert.equal(r.outputs["digests"]?.[SECRET_SIG], SECRET_SIG_VALUE, `${r.urn}: digests stored in plain text`);
+                assert.ok(typeof r.outputs["digests"]?.["ciphertext"] === "string", `${r.urn}: digests not encrypted`);
+            }
 
             // a failed deploy and a refused token produce errors: they are scanned too
             const apps = structuredClone(h.config["hotdash:apps"]) as Record<string, Record<string, unknown>>;
@@ -35,8 +60,11 @@ describe("secrets in what a run produces (real engine)", function () {
             assert.equal(refused.ok, false);
             produced.push(...refused.errors, refused.text, JSON.stringify(await h.exportState()));
 
-            // every secret value the runs handled: the config's, Chatwoot's webhook secret, the generated keys
+            // every secret value the runs handled: the config's, Chatwoot's webhook secret, the generated keys, and
+            // Fly's digests of the app secrets (a digest of a short or guessable secret gives it away)
             const secrets = new Set<string>(["sandbox-chatwoot-agent-token"]);
+            for (const app of Object.values(sandbox().fly.apps)) for (const s of Object.values(app.secrets)) secrets.add(s.digest);
+            assert.ok(secrets.size > 3, "Fly holds the apps' secrets");
             const configured = SECRET_NAMES_AS_KEYS.map((k) => h.config[k]).filter((v): v is string => typeof v === "string");
             assert.ok(configured.length >= 7, `only ${configured.length} secrets in config`);
             for (const v of configured) secrets.add(v);

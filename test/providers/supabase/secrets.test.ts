@@ -62,4 +62,21 @@ describe("providers/supabase/secrets", function () {
         await p.update!(created.id, refreshed.props!, declared);
         assert.equal(live()["CHATWOOT_API_TOKEN"], secretDigest("the-right-token"));
     });
+
+    it("never puts a secret value in an error, even when Supabase quotes the request body back", async () => {
+        // one plain value and one that JSON escapes (a quote, a backslash): the echo carries the escaped spelling
+        const plain = "sk-live-0123456789abcdef";
+        const escaped = 'pa"ss\\word-0123456789';
+        sandbox().faults.set({ seed: 1, rules: [{ kind: "echo", servers: ["supabase"], methods: ["POST"], path: /\/secrets$/ }] });
+        await assert.rejects(p.create(inputs({ OPENAI_API_KEY: plain, DB_PASSWORD: escaped })), (err: Error) => {
+            assert.equal(err.message, `Supabase Management API POST /v1/projects/${C.supabaseProjectRef}/secrets failed with 422: `
+                + 'invalid request body: [{"name":"OPENAI_API_KEY","value":"[redacted]"},{"name":"DB_PASSWORD","value":"[redacted]"}] (1 attempt)');
+            for (const text of [err.message, String(err.stack), JSON.stringify(err)]) {
+                assert.ok(!text.includes(plain), `value leaked: ${text}`);
+                assert.ok(!text.includes(JSON.stringify(escaped).slice(1, -1)) && !text.includes(escaped), `escaped value leaked: ${text}`);
+            }
+            return true;
+        });
+        assert.equal(sandbox().faults.injected["echo"], 1, "the echo fault answered the request");
+    });
 });
