@@ -1,0 +1,137 @@
+/**
+ * `launch rollback` on Pulumi's real engine against one sandbox: up with image A, up with image B, then the rollback
+ * puts A back on every machine of the apps that changed, with webhooks off, tells the sandbox's Slack with the
+ * digests, records itself in the stack's history, and a second run is a no-op. No secret in anything it produced.
+ */
+import { strict as assert } from "node:assert";
+import { loadStackFile } from "../../components/config/load";
+import { SECRET_NAMES_AS_KEYS } from "../../components/config/validate";
+import { rollback, type RollbackOptions } from "../../ops/rollback";
+import { parseRollbackMessage } from "../../ops/rollbackPlan";
+import { selectStack } from "../../ops/workspace";
+import { useSharedSandbox } from "../helpers/sandbox";
+import { STACK_PASSPHRASE, testPulumi, useStack } from "../helpers/stack";
+
+const AGENT = "hotdash-agent-service";
+const LLAMA = "hotdash-llamaindex-mcp";
+const CHATWOOT = "hotdash-chatwoot";
+
+describe("launch rollback (real engine)", function () {
+    this.timeout(600000);
+    const sandbox = useSharedSandbox();
+    const stack = useStack(sandbox);
+    const produced: string[] = [];
+    const images = (app: string): string[] => sandbox().fly.live(app).map((m) => String(m.config["image"]));
+    const target = () => ({ workDir: stack().workDir, stack: "sandbox", backendUrl: `file://${stack().backendDir}`, passphrase: STACK_PASSPHRASE });
+
+    async function run(options: RollbackOptions): Promise<{ code: number; lines: string[] }> {
+        const lines: string[] = [];
+        const config = loadStackFile(stack().workDir, "sandbox");
+        const code = await rollback(target(), config, options, { out: (l) => lines.push(l), err: (l) => lines.push(`ERR ${l}`) }, await testPulumi());
+        produced.push(...lines);
+        return { code, lines };
+    }
+
+    let a: Record<string, string[]>;
+    let b: Record<string, string>;
+
+    before(async () => {
+        const first = await stack().up();
+        assert.deepEqual(first.errors, []);
+        a = { [AGENT]: images(AGENT), [LLAMA]: images(LLAMA), [CHATWOOT]: images(CHATWOOT) };
+        // image B for the agent service and Chatwoot; the LlamaIndex service keeps A
+        const apps = structuredClone(stack().config["hotdash:apps"]) as Record<string, Record<string, unknown>>;
+        b = {
+            [AGENT]: `registry.fly.io/hotdash-agent-service@sha256:${"b".repeat(64)}`,
+            [CHATWOOT]: `chatwoot/chatwoot:v4.16.0@sha256:${"c".repeat(64)}`,
+        };
+        apps["agentService"]!["image"] = b[AGENT];
+        apps["chatwoot"]!["image"] = b[CHATWOOT];
+        stack().config["hotdash:apps"] = apps;
+        const second = await stack().up();
+        assert.deepEqual(second.errors, []);
+        assert.deepEqual(images(AGENT), [b[AGENT], b[AGENT]]);
+        assert.equal(sandbox().chatwoot.webhooks.length, 1, "webhooks are on before the rollback");
+        produced.push(first.text, second.text);
+    });
+
+    it("--dry-run shows the plan and changes nothing", async () => {
+        const before = sandbox().log.length;
+        const { code, lines } = await run({ dryRun: true });
+        assert.equal(code, 0, lines.join("\n"));
+        const text = lines.join("\n");
+        assert.match(text, /1\. Webhooks off/);
+        assert.ok(text.includes(`${AGENT}: sha256:${"b".repeat(64)} -> ${a[AGENT]![0]!.slice(a[AGENT]![0]!.indexOf("@") + 1)}`), text);
+        assert.ok(text.includes(`${LLAMA} stays on`), text);
+        assert.ok(text.includes("Dry run: nothing was changed."), text);
+        assert.deepEqual(sandbox().log.slice(before).filter((r) => r.method !== "GET" && r.method !== "HEAD"), []);
+        assert.deepEqual(images(AGENT), [b[AGENT], b[AGENT]]);
+        assert.equal(sandbox().chatwoot.webhooks.length, 1);
+        assert.equal(sandbox().slack.messages.length, 0);
+    });
+
+    it("refuses an app with no previous image, a digest not in history, an unknown app, each saying why", async () => {
+        await assert.rejects(run({ app: LLAMA }), { message: `${LLAMA} has no previous image to roll back to: it has run only ${digestOf(a[LLAMA]![0]!)} since the stack first deployed it. Nothing was changed.` });
+        await assert.rejects(run({ app: AGENT, to: `sha256:${"d".repeat(64)}` }), /^RollbackError: sha256:d{64} is not in the history of hotdash-agent-service; the digests it has run: sha256:b{64} \(running\), sha256:[0-9a-f]{64}$/);
+        await assert.rejects(run({ app: "hotdash-web" }), { message: `unknown app "hotdash-web"; the stack's apps are ${AGENT}, ${LLAMA}, ${CHATWOOT}` });
+    });
+
+    it("turns webhooks off, puts the previous digests back on every machine, verifies, posts to Slack and records it", async () => {
+        const { code, lines } = await run({ reason: "drafts failing after B" });
+        assert.equal(code, 0, lines.join("\n"));
+        assert.deepEqual(images(AGENT), a[AGENT]);
+        assert.deepEqual(images(CHATWOOT), a[CHATWOOT]);
+        assert.deepEqual(images(LLAMA), a[LLAMA], "an app that did not change is left alone");
+        assert.deepEqual(sandbox().chatwoot.webhooks, [], "no webhook registered in Chatwoot");
+        assert.equal(sandbox().slack.messages.length, 1);
+        const text = (sandbox().slack.messages[0] as { text: string }).text;
+        assert.ok(text.startsWith("Rollback complete. Investigating issue.\n"), text);
+        assert.ok(text.includes(`${AGENT}: sha256:${"b".repeat(64)} → ${digestOf(a[AGENT]![0]!)}`), text);
+        assert.ok(text.includes(`${CHATWOOT}: sha256:${"c".repeat(64)} → ${digestOf(a[CHATWOOT]![0]!)}`), text);
+        assert.ok(text.includes("Reason: drafts failing after B"), text);
+        produced.push(text);
+
+        // the stack file says what runs, and the stack's history keeps the record
+        const config = loadStackFile(stack().workDir, "sandbox");
+        assert.equal(config.webhooks.enabled, false);
+        assert.equal(digestOf(config.apps.agentService.image), digestOf(a[AGENT]![0]!));
+        assert.equal(config.apps.chatwoot.image, `chatwoot/chatwoot:v4.15.1@${digestOf(a[CHATWOOT]![0]!)}`, "the reference as history had it, tag and all");
+        const history = await (await selectStack(target(), await testPulumi())).history();
+        const record = parseRollbackMessage(history[0]!.message);
+        assert.deepEqual(record?.apps, {
+            [AGENT]: { from: `sha256:${"b".repeat(64)}`, to: digestOf(a[AGENT]![0]!) },
+            [CHATWOOT]: { from: `sha256:${"c".repeat(64)}`, to: digestOf(a[CHATWOOT]![0]!) },
+        });
+        assert.equal(record?.reason, "drafts failing after B");
+        // webhooks went off in an update of their own, before the one that redeployed
+        assert.match(history[1]!.message, /^launch rollback: webhooks off/);
+        assert.ok((history[1]!.resourceChanges?.["delete"] ?? 0) >= 1, JSON.stringify(history[1]!.resourceChanges));
+        assert.equal(history[0]!.resourceChanges?.["delete"], undefined, JSON.stringify(history[0]!.resourceChanges));
+        produced.push(...history.map((h) => h.message));
+        assert.ok(lines.some((l) => l.startsWith("Database: not rolled back (never automatic).")), lines.join("\n"));
+    });
+
+    it("a second run is a no-op: no mutating vendor call, no Slack message", async () => {
+        const before = sandbox().log.length;
+        const { code, lines } = await run({});
+        assert.equal(code, 0, lines.join("\n"));
+        assert.equal(lines[0], "Nothing to roll back on stack sandbox:");
+        assert.ok(lines.some((l) => l.includes(`${AGENT} stays on ${digestOf(a[AGENT]![0]!)}: already rolled back`)), lines.join("\n"));
+        assert.deepEqual(sandbox().log.slice(before).filter((r) => r.method !== "GET" && r.method !== "HEAD"), []);
+        assert.equal(sandbox().slack.messages.length, 1);
+    });
+
+    it("leaks no secret into anything it printed, posted or recorded", () => {
+        const secrets = SECRET_NAMES_AS_KEYS.map((k) => stack().config[k]).filter((v): v is string => typeof v === "string");
+        assert.ok(secrets.length >= 7, `only ${secrets.length} secrets in config`);
+        secrets.push(new URL(String(stack().config["hotdash:alertSlackWebhookUrl"])).pathname);
+        assert.ok(produced.length > 5);
+        for (const text of produced) {
+            for (const s of secrets) assert.ok(!text.includes(s), `a secret (${s.slice(0, 4)}...) leaked into: ${text.slice(0, 200)}`);
+        }
+    });
+});
+
+function digestOf(image: string): string {
+    return image.slice(image.lastIndexOf("@") + 1);
+}
