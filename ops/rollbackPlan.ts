@@ -25,8 +25,6 @@ export interface GroupImages {
 
 /** One successful update of the stack, as its history tells it. */
 export interface HistoryEntry {
-    /** The stack version the update made. */
-    readonly version: number;
     /** Image (full reference) per app name, from the update's config. */
     readonly images: Readonly<Record<string, string>>;
     /** The rollback this update was, if it was one. */
@@ -189,7 +187,7 @@ export function planRollback(inputs: RollbackInputs, request: RollbackRequest): 
         const last = inputs.history.find((h) => h.rollback?.apps[app.name]);
         if (last && last.rollback!.apps[app.name]!.to === current) {
             const r = last.rollback!.apps[app.name]!;
-            unchanged.push({ app: app.name, digest: current, why: `already rolled back (from ${shortDigest(r.from)} in update ${last.version}); to go further back, --app ${app.name} --to <digest>` });
+            unchanged.push({ app: app.name, digest: current, why: `already rolled back (from ${shortDigest(r.from)} at ${last.rollback!.at}); to go further back, --app ${app.name} --to <digest>` });
             continue;
         }
         const previous = unique(Object.values(groups).map((g) => g.previousImage));
@@ -241,15 +239,14 @@ export function parseRollbackMessage(message: string | undefined): RollbackRecor
 export interface UpdateSummaryLike {
     readonly kind: string;
     readonly result: string;
-    readonly version: number;
     readonly message?: string;
     readonly config?: Readonly<Record<string, { readonly value: string; readonly secret?: boolean }>>;
 }
 
-/** The successful updates of a history (newest first), with each app's image as that update's config had it. */
+/** The successful updates of a history as the CLI lists it (newest first), with each app's image as that update's config had it. */
 export function historyEntries(summaries: readonly UpdateSummaryLike[], apps: readonly Pick<StackApp, "key" | "name">[]): HistoryEntry[] {
     const entries: HistoryEntry[] = [];
-    for (const s of [...summaries].sort((a, b) => b.version - a.version)) {
+    for (const s of summaries) { // the CLI lists newest first (a file backend numbers every update 0)
         if (s.kind !== "update" || s.result !== "succeeded") continue;
         const raw = s.config?.["hotdash:apps"]?.value;
         let parsed: Record<string, { image?: unknown }> = {};
@@ -264,7 +261,7 @@ export function historyEntries(summaries: readonly UpdateSummaryLike[], apps: re
             if (typeof image === "string") images[a.name] = image;
         }
         const rollback = parseRollbackMessage(s.message);
-        entries.push({ version: s.version, images, ...(rollback ? { rollback } : {}) });
+        entries.push({ images, ...(rollback ? { rollback } : {}) });
     }
     return entries;
 }

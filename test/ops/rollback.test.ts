@@ -76,7 +76,27 @@ describe("launch rollback (real engine)", function () {
         await assert.rejects(run({ app: "hotdash-web" }), { message: `unknown app "hotdash-web"; the stack's apps are ${AGENT}, ${LLAMA}, ${CHATWOOT}` });
     });
 
-    it("turns webhooks off, puts the previous digests back on every machine, verifies, posts to Slack and records it", async () => {
+    it("a redeploy that fails puts the stack file back on what the last update applied and says what to run; webhooks stay off", async () => {
+        const previousAgent = a[AGENT]![0]!;
+        sandbox().fly.images[previousAgent] = "unhealthy";
+        try {
+            const { code, lines } = await run({ app: AGENT, reason: "first try" });
+            assert.equal(code, 1, lines.join("\n"));
+            const err = lines.filter((l) => l.startsWith("ERR ")).join("\n");
+            assert.ok(err.includes("the redeploy failed (pulumi's output is above). Webhooks are off. Pulumi.sandbox.yaml is back on the images the last successful update applied"), err);
+            assert.ok(err.includes(`run \`launch rollback --stack sandbox --app ${AGENT}\` again`), err);
+        } finally {
+            delete sandbox().fly.images[previousAgent];
+        }
+        const config = loadStackFile(stack().workDir, "sandbox");
+        assert.equal(config.apps.agentService.image, b[AGENT], "the image is back as the last successful update applied it");
+        assert.equal(config.webhooks.enabled, false, "turning webhooks off was an update of its own, and it succeeded");
+        assert.deepEqual(sandbox().chatwoot.webhooks, []);
+        assert.deepEqual(images(AGENT), [b[AGENT], b[AGENT]], "the health gate put the tried machine back");
+        assert.equal(sandbox().slack.messages.length, 0, "nothing announced");
+    });
+
+    it("run again, puts the previous digests back on every machine, verifies, posts to Slack and records it", async () => {
         const { code, lines } = await run({ reason: "drafts failing after B" });
         assert.equal(code, 0, lines.join("\n"));
         assert.deepEqual(images(AGENT), a[AGENT]);
@@ -103,9 +123,11 @@ describe("launch rollback (real engine)", function () {
             [CHATWOOT]: { from: `sha256:${"c".repeat(64)}`, to: digestOf(a[CHATWOOT]![0]!) },
         });
         assert.equal(record?.reason, "drafts failing after B");
-        // webhooks went off in an update of their own, before the one that redeployed
-        assert.match(history[1]!.message, /^launch rollback: webhooks off/);
-        assert.ok((history[1]!.resourceChanges?.["delete"] ?? 0) >= 1, JSON.stringify(history[1]!.resourceChanges));
+        // webhooks went off in an update of their own (the first run's), before any redeploy; the failed one is in history too
+        assert.deepEqual(history.slice(0, 3).map((h) => h.result), ["succeeded", "failed", "succeeded"]);
+        assert.match(history[2]!.message, /^launch rollback: webhooks off/);
+        assert.equal(parseRollbackMessage(history[1]!.message)?.reason, "first try");
+        assert.ok((history[2]!.resourceChanges?.["delete"] ?? 0) >= 1, JSON.stringify(history[2]!.resourceChanges));
         assert.equal(history[0]!.resourceChanges?.["delete"], undefined, JSON.stringify(history[0]!.resourceChanges));
         produced.push(...history.map((h) => h.message));
         assert.ok(lines.some((l) => l.startsWith("Database: not rolled back (never automatic).")), lines.join("\n"));
