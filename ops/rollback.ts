@@ -75,7 +75,7 @@ async function upOrRestore(stack: Stack, stackFile: string, message: string, cha
 }
 
 /** Problems with the services after the rollback: machines not started, checks not passing, a wrong digest, /health. */
-async function unhealthy(config: LaunchConfig, fly: FlyClient, expected: Readonly<Record<string, Readonly<Record<string, string>>>>): Promise<string[]> {
+export async function serviceProblems(config: LaunchConfig, fly: FlyClient, expected: Readonly<Record<string, Readonly<Record<string, string>>>>): Promise<string[]> {
     const problems: string[] = [];
     for (const app of Object.values(config.apps)) {
         for (const [group, digest] of Object.entries(expected[app.name] ?? {})) {
@@ -88,16 +88,16 @@ async function unhealthy(config: LaunchConfig, fly: FlyClient, expected: Readonl
             }
         }
         const url = new URL(`${app.publicUrl}${APPS[app.key].healthPath}`);
-        const failure = await new HttpClient({ vendor: app.name, baseUrl: url.origin, retry: { attempts: 3 }, timeoutMs: 10000 })
+        const failure = await new HttpClient({ vendor: `${app.name} at ${url.origin}`, baseUrl: url.origin, retry: { attempts: 3 }, timeoutMs: 10000 })
             .send({ method: "GET", path: url.pathname })
             .then(() => undefined, (e: Error) => e.message);
-        if (failure) problems.push(`${app.name}: ${failure}`);
+        if (failure) problems.push(failure);
     }
     return problems;
 }
 
 /** Posts the checklist's message to the team's Slack incoming webhook; the URL (a secret) never appears in an error. */
-async function postToSlack(webhookUrl: string, text: string): Promise<void> {
+export async function postToSlack(webhookUrl: string, text: string): Promise<void> {
     const url = new URL(webhookUrl);
     const http = new HttpClient({ vendor: "Slack incoming webhook", baseUrl: url.origin, secrets: () => [webhookUrl, url.pathname], retry: { attempts: 1 } });
     await http.send({ method: "POST", path: url.pathname, body: { text } });
@@ -163,7 +163,7 @@ export async function rollback(target: StackTarget, config: LaunchConfig, option
     const expected = Object.fromEntries(Object.entries(after).map(([app, groups]) => [app, Object.fromEntries(Object.entries(groups).map(([g, i]) => [g, i.currentImage]))]));
     for (const s of plan.steps) for (const g of Object.keys(expected[s.app] ?? {})) expected[s.app]![g] = s.to;
     const fly = new FlyClient({ apiUrl: config.fly.apiUrl, token: await secretOf(stack, config, "flyApiToken") });
-    const problems = await unhealthy(config, fly, expected);
+    const problems = await serviceProblems(config, fly, expected);
     if (problems.length) {
         io.err(`launch rollback: the redeploy finished, but not every service is healthy:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
         io.err("Webhooks are off. Nothing was posted to Slack; investigate before announcing the rollback.");

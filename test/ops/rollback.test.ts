@@ -6,7 +6,8 @@
 import { strict as assert } from "node:assert";
 import { loadStackFile } from "../../components/config/load";
 import { SECRET_NAMES_AS_KEYS } from "../../components/config/validate";
-import { rollback, type RollbackOptions } from "../../ops/rollback";
+import { postToSlack, rollback, type RollbackOptions, serviceProblems } from "../../ops/rollback";
+import { FlyClient } from "../../providers/fly/client";
 import { parseRollbackMessage } from "../../ops/rollbackPlan";
 import { selectStack } from "../../ops/workspace";
 import { useSharedSandbox } from "../helpers/sandbox";
@@ -141,6 +142,38 @@ describe("launch rollback (real engine)", function () {
         assert.ok(lines.some((l) => l.includes(`${AGENT} stays on ${digestOf(a[AGENT]![0]!)}: already rolled back`)), lines.join("\n"));
         assert.deepEqual(sandbox().log.slice(before).filter((r) => r.method !== "GET" && r.method !== "HEAD"), []);
         assert.equal(sandbox().slack.messages.length, 1);
+    });
+
+    it("the health check names a machine on the wrong digest and a service whose /health fails", async () => {
+        const config = loadStackFile(stack().workDir, "sandbox");
+        const fly = new FlyClient({ apiUrl: config.fly.apiUrl, token: String(stack().config["hotdash:flyApiToken"]) });
+        const expected = { [AGENT]: { app: digestOf(a[AGENT]![0]!) }, [LLAMA]: { app: digestOf(a[LLAMA]![0]!) }, [CHATWOOT]: { web: digestOf(a[CHATWOOT]![0]!), worker: digestOf(a[CHATWOOT]![0]!) } };
+        assert.deepEqual(await serviceProblems(config, fly, expected), []);
+        sandbox().llamaindexMcp.healthy = false;
+        try {
+            const problems = await serviceProblems(config, fly, { ...expected, [AGENT]: { app: `sha256:${"b".repeat(64)}` } });
+            const [m1, m2] = sandbox().fly.live(AGENT).map((m) => m.id);
+            assert.deepEqual(problems.slice(0, 2).sort(), [
+                `${AGENT}: machine ${m1} (app) runs ${digestOf(a[AGENT]![0]!)}, not sha256:${"b".repeat(64)}`,
+                `${AGENT}: machine ${m2} (app) runs ${digestOf(a[AGENT]![0]!)}, not sha256:${"b".repeat(64)}`,
+            ].sort());
+            assert.equal(problems.length, 3, problems.join("\n"));
+            assert.match(problems[2]!, /^hotdash-llamaindex-mcp at http:\/\/127\.0\.0\.1:\d+ GET \/health failed with 503/);
+            produced.push(...problems);
+        } finally {
+            sandbox().llamaindexMcp.healthy = true;
+        }
+    });
+
+    it("a Slack post that fails says so without the webhook URL, which is a secret", async () => {
+        const url = new URL(String(stack().config["hotdash:alertSlackWebhookUrl"]));
+        const wrong = `${url.origin}/services/T0HOTDASH/B0LAUNCH/notthesecret`;
+        await assert.rejects(postToSlack(wrong, "Rollback complete. Investigating issue."), (e: Error) => {
+            assert.ok(!e.message.includes("notthesecret"), e.message);
+            assert.match(e.message, /404/);
+            produced.push(e.message);
+            return true;
+        });
     });
 
     it("leaks no secret into anything it printed, posted or recorded", () => {
