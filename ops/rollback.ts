@@ -133,7 +133,6 @@ export async function rollback(target: StackTarget, config: LaunchConfig, option
     const stackFile = path.join(target.workDir, `Pulumi.${target.stack}.yaml`);
     const record: RollbackRecord = {
         apps: Object.fromEntries(plan.steps.map((s) => [s.app, { from: s.from, to: s.to }])),
-        webhooksEnabled: false,
         ...(options.reason ? { reason: options.reason } : {}),
         at: new Date().toISOString(),
     };

@@ -5,6 +5,8 @@
  * reads the stack's history later (`launch status`, the go/no-go) reads it the same way.
  */
 import type { AppKey } from "../components/catalog";
+import { shellQuote } from "../components/config/validate";
+import type { GroupOutputs } from "../components/fly/app";
 
 /** An app of the stack as its config declares it. */
 export interface StackApp {
@@ -15,13 +17,8 @@ export interface StackApp {
     readonly image: string;
 }
 
-/** One process group in the stack's `images` output. */
-export interface GroupImages {
-    /** `sha256:...` the group runs. */
-    readonly currentImage: string;
-    /** `sha256:...` it ran before its last image change ("" before any). */
-    readonly previousImage: string;
-}
+/** One process group in the stack's `images` output: the digest it runs and the one before ("" before any). */
+export type GroupImages = Pick<GroupOutputs, "currentImage" | "previousImage">;
 
 /** One successful update of the stack, as its history tells it. */
 export interface HistoryEntry {
@@ -35,8 +32,6 @@ export interface HistoryEntry {
 export interface RollbackRecord {
     /** Per app name: the digest it ran and the digest it was put back on. */
     readonly apps: Readonly<Record<string, { readonly from: string; readonly to: string }>>;
-    /** Whether the webhook was registered after the rollback (always false: the rollback turns it off). */
-    readonly webhooksEnabled: boolean;
     readonly reason?: string;
     /** ISO time the rollback started. */
     readonly at: string;
@@ -287,8 +282,4 @@ export function restoreInstructions(dumpFile: string | undefined): string[] {
         "Database: not rolled back (never automatic). If the data needs it, restore the pre-launch dump:",
         `  pg_restore --clean --if-exists --no-owner --single-transaction --dbname "$DATABASE_URL" ${shellQuote(dumpFile)}`,
     ];
-}
-
-function shellQuote(s: string): string {
-    return /^[A-Za-z0-9_./:=@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }

@@ -120,7 +120,7 @@ describe("rollback plan", () => {
     });
 
     it("after a rollback, a second one is a no-op that says how to go further back", () => {
-        const rollback = { apps: { [AGENT]: { from: d("b"), to: d("a") } }, webhooksEnabled: false, at: "2026-11-30T05:00:00.000Z" };
+        const rollback = { apps: { [AGENT]: { from: d("b"), to: d("a") } }, at: "2026-11-30T05:00:00.000Z" };
         const after = inputs({
             running: { ...inputs().running, [AGENT]: { app: { currentImage: d("a"), previousImage: d("b") } } },
             history: [{ images: {}, rollback }, ...inputs().history],
@@ -148,7 +148,7 @@ describe("rollback plan", () => {
 
 describe("rollback record and history", () => {
     it("records a rollback as an update message and reads it back; other messages are no record", () => {
-        const record = { apps: { [AGENT]: { from: d("b"), to: d("a") } }, webhooksEnabled: false, reason: "errors > 10%", at: "2026-11-30T05:00:00.000Z" };
+        const record = { apps: { [AGENT]: { from: d("b"), to: d("a") } }, reason: "errors > 10%", at: "2026-11-30T05:00:00.000Z" };
         const message = rollbackMessage(record);
         assert.ok(message.startsWith("launch rollback {"));
         assert.deepEqual(parseRollbackMessage(message), record);
@@ -160,13 +160,13 @@ describe("rollback record and history", () => {
     it("reads each successful update's images from its config, in the CLI's order (newest first)", () => {
         const config = (agent: string) => ({ "hotdash:apps": { value: JSON.stringify({ agentService: { image: agent }, chatwoot: { image: "chatwoot/chatwoot@" + d("c") } }), secret: false }, "hotdash:flyApiToken": { value: "[secret]", secret: true } });
         const entries = historyEntries([
-            { kind: "update", result: "succeeded", message: rollbackMessage({ apps: { [AGENT]: { from: d("b"), to: d("a") } }, webhooksEnabled: false, at: "t" }), config: config(`r/a@${d("b")}`) },
+            { kind: "update", result: "succeeded", message: rollbackMessage({ apps: { [AGENT]: { from: d("b"), to: d("a") } }, at: "t" }), config: config(`r/a@${d("b")}`) },
             { kind: "refresh", result: "succeeded", message: "" },
             { kind: "update", result: "failed", message: "", config: config(`r/a@${d("f")}`) },
             { kind: "update", result: "succeeded", message: "", config: config(`r/a@${d("a")}`) },
         ], apps());
         assert.deepEqual(entries, [
-            { images: { [AGENT]: `r/a@${d("b")}`, [CHATWOOT]: `chatwoot/chatwoot@${d("c")}` }, rollback: { apps: { [AGENT]: { from: d("b"), to: d("a") } }, webhooksEnabled: false, at: "t" } },
+            { images: { [AGENT]: `r/a@${d("b")}`, [CHATWOOT]: `chatwoot/chatwoot@${d("c")}` }, rollback: { apps: { [AGENT]: { from: d("b"), to: d("a") } }, at: "t" } },
             { images: { [AGENT]: `r/a@${d("a")}`, [CHATWOOT]: `chatwoot/chatwoot@${d("c")}` } },
         ]);
     });
