@@ -6,12 +6,14 @@
 import { strict as assert } from "node:assert";
 import { loadStackFile } from "../../components/config/load";
 import { SECRET_NAMES_AS_KEYS } from "../../components/config/validate";
+import { main } from "../../ops/cli";
+import { COMMANDS } from "../../ops/commands";
 import { postToSlack, rollback, type RollbackOptions, serviceProblems } from "../../ops/rollback";
 import { FlyClient } from "../../providers/fly/client";
 import { parseRollbackMessage } from "../../ops/rollbackPlan";
 import { selectStack } from "../../ops/workspace";
 import { useSharedSandbox } from "../helpers/sandbox";
-import { STACK_PASSPHRASE, testPulumi, useStack } from "../helpers/stack";
+import { ROOT, STACK_PASSPHRASE, testPulumi, useStack } from "../helpers/stack";
 
 const AGENT = "hotdash-agent-service";
 const LLAMA = "hotdash-llamaindex-mcp";
@@ -190,3 +192,34 @@ describe("launch rollback (real engine)", function () {
 function digestOf(image: string): string {
     return image.slice(image.lastIndexOf("@") + 1);
 }
+
+describe("launch rollback's command line", () => {
+    async function launch(args: string[]): Promise<{ code: number; out: string; err: string }> {
+        let out = "";
+        let err = "";
+        const write = (stream: NodeJS.WriteStream, add: (s: string) => void) => {
+            const original = stream.write.bind(stream);
+            stream.write = ((chunk: string) => { add(String(chunk)); return true; }) as typeof stream.write;
+            return () => { stream.write = original; };
+        };
+        const restoreOut = write(process.stdout, (s) => { out += s; });
+        const restoreErr = write(process.stderr, (s) => { err += s; });
+        try {
+            return { code: await main(args, COMMANDS, ROOT), out, err };
+        } finally {
+            restoreOut();
+            restoreErr();
+        }
+    }
+
+    it("is listed by launch help, and refuses an unknown option or a missing --stack with its usage", async () => {
+        const help = await launch(["help"]);
+        assert.match(help.out, /launch rollback --stack <stack> \[--app <app>\] \[--to <digest>\] \[--reason <text>\] \[--dry-run\]/);
+        const bogus = await launch(["rollback", "--stack", "sandbox", "--force"]);
+        assert.equal(bogus.code, 2);
+        assert.match(bogus.err, /^launch rollback: Unknown option '--force'/);
+        const noStack = await launch(["rollback", "--dry-run"]);
+        assert.equal(noStack.code, 2);
+        assert.equal(noStack.err, "launch rollback: --stack <name> is required (sandbox or prod)\nusage: launch rollback --stack <stack> [--app <app>] [--to <digest>] [--reason <text>] [--dry-run]\n");
+    });
+});
