@@ -13,7 +13,7 @@ import { projectTarget, selectStack } from "./workspace";
 type Mode = "up" | "preview" | "refresh" | "destroy";
 
 /** Pulumi's output arrives in chunks; the command prints whole lines. */
-function lineWriter(out: (line: string) => void): { write(chunk: string): void; flush(): void } {
+export function lineWriter(out: (line: string) => void): { write(chunk: string): void; flush(): void } {
     let pending = "";
     return {
         write(chunk) {

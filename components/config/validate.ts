@@ -91,7 +91,8 @@ export function fixCommand(stack: string, path: string, value: string, opts: { s
     return `pulumi config set ${flags ? `${flags} ` : ""}${shellQuote(key)} ${shellQuote(value)} --stack ${shellQuote(stack)}`;
 }
 
-function shellQuote(s: string): string {
+/** `s` as one shell word. */
+export function shellQuote(s: string): string {
     return /^[A-Za-z0-9_./:=@+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -15,7 +15,8 @@ import { selectStack, stackEnv } from "../../ops/workspace";
 import type { Sandbox } from "../../sandbox";
 
 export const ROOT = path.resolve(__dirname, "../..");
-const PASSPHRASE = "hotdash-test";
+/** The passphrase of the test stacks' secrets. */
+export const STACK_PASSPHRASE = "hotdash-test";
 
 export type Operation = "create" | "update" | "replace" | "delete" | "same" | "refresh" | "read" | "other";
 
@@ -99,7 +100,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
         const plain = Object.fromEntries(Object.entries(h.config).filter(([k]) => !SECRET_NAMES_AS_KEYS.includes(k)));
         // strings quoted: Pulumi would read an unquoted 2025-10-13 as a timestamp
         fs.writeFileSync(stackFile, stringify({ ...existing, config: plain }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
-        stack ??= await selectStack({ workDir, stack: stackName, backendUrl: `file://${backendDir}`, passphrase: PASSPHRASE }, await testPulumi());
+        stack ??= await selectStack({ workDir, stack: stackName, backendUrl: `file://${backendDir}`, passphrase: STACK_PASSPHRASE }, await testPulumi());
         // secrets as a user sets them: `pulumi config set --secret`, so Pulumi keeps them encrypted everywhere
         const secrets = Object.entries(h.config).filter(([k, v]) => SECRET_NAMES_AS_KEYS.includes(k) && typeof v === "string");
         if (secrets.length) await stack.setAllConfig(Object.fromEntries(secrets.map(([k, v]) => [k, { value: String(v), secret: true }])));
@@ -143,7 +144,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
             await open();
             // not the Automation API's exportStack, which asks for --show-secrets: the checkpoint as Pulumi stores it
             const located = await testPulumi();
-            const env = stackEnv({ workDir, stack: stackName, backendUrl: `file://${backendDir}`, passphrase: PASSPHRASE }, located);
+            const env = stackEnv({ workDir, stack: stackName, backendUrl: `file://${backendDir}`, passphrase: STACK_PASSPHRASE }, located);
             return JSON.parse(execFileSync(located.pulumi, ["stack", "export", "--stack", stackName], { cwd: workDir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } })) as unknown;
         },
         dispose: () => fs.rmSync(workDir, { recursive: true, force: true }),
