@@ -99,8 +99,8 @@ export async function serviceProblems(config: LaunchConfig, fly: FlyClient, expe
 /** Posts the checklist's message to the team's Slack incoming webhook; the URL (a secret) never appears in an error. */
 export async function postToSlack(webhookUrl: string, text: string): Promise<void> {
     const url = new URL(webhookUrl);
-    const http = new HttpClient({ vendor: "Slack incoming webhook", baseUrl: url.origin, secrets: () => [webhookUrl, url.pathname], retry: { attempts: 1 } });
-    await http.send({ method: "POST", path: url.pathname, body: { text } });
+    const http = new HttpClient({ vendor: "Slack incoming webhook", baseUrl: url.origin, retry: { attempts: 1 } });
+    await http.send({ method: "POST", path: url.pathname, body: { text }, secrets: [webhookUrl, url.pathname] });
 }
 
 /**
