@@ -7,6 +7,15 @@ import { type LaunchFactsArgs, tokenFormat } from "../providers/launchFacts";
 import { secretValue } from "./config/secrets";
 import type { LaunchConfig } from "./config/types";
 
+/**
+ * Whether the Slack webhook URL the alerts go to is really set: read (as a secret) where validation found it, so an
+ * environment variable gone by the time the program runs counts as missing. Only the boolean leaves.
+ */
+export function alertWebhookConfigured(config: LaunchConfig): pulumi.Output<boolean> {
+    if (!config.secrets.alertSlackWebhookUrl) return pulumi.output(false);
+    return pulumi.unsecret(secretValue(config, "alertSlackWebhookUrl").apply((url) => url.trim() !== "" && !/^<.*>$/.test(url.trim())));
+}
+
 export function launchFactsArgs(config: LaunchConfig): LaunchFactsArgs {
     const { images: _images, ...thresholds } = config.monitoring; // the facts carry what alerts are made of
     const format = (vendor: "fly" | "supabase" | "chatwoot", name: "flyApiToken" | "supabaseAccessToken" | "chatwootApiToken") =>
@@ -21,7 +30,7 @@ export function launchFactsArgs(config: LaunchConfig): LaunchFactsArgs {
                 supabase: { format: supabase, expires: config.tokenExpiry.supabase ?? "" },
                 chatwoot: { format: chatwoot, expires: "never" }, // Chatwoot access tokens do not expire
             })),
-        monitoring: { ...thresholds, alertWebhookConfigured: config.secrets.alertSlackWebhookUrl !== undefined },
+        monitoring: alertWebhookConfigured(config).apply((configured) => ({ ...thresholds, alertWebhookConfigured: configured })),
         webhooksEnabled: config.webhooks.enabled,
         waivers: config.waivers.map((w) => ({ ...w })),
     };

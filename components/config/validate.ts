@@ -552,8 +552,8 @@ class Checker {
             } else if (envValue !== undefined && envValue.trim() !== "") {
                 out[name] = { from: "env", variable: spec.env };
             } else {
+                // no source: a secret that is not set must not look set to anything downstream (LaunchFacts)
                 this.problem(name, `missing: the ${spec.describe}. Set it as a secret, or export ${spec.env}`, spec.placeholder, { secret: true });
-                out[name] = { from: "env", variable: spec.env };
             }
         }
         return out;
