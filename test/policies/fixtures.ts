@@ -7,7 +7,9 @@ import { agentServiceEnv, chatwootEnv, llamaindexEnv } from "../../components/ap
 import { APPS, flyDevUrl } from "../../components/catalog";
 import { DEFAULTS } from "../../components/config/validate";
 import { groupMachineConfig, DEFAULT_GUEST } from "../../components/fly/machineSpec";
+import { renderAlertmanagerConfig } from "../../components/monitoring/alertmanager";
 import { MONITORING_PATHS } from "../../components/monitoring/files";
+import { renderAlertRules } from "../../components/monitoring/rules";
 import { evaluateRule } from "../../policies/framework/evaluate";
 import type { Finding } from "../../policies/framework/finding";
 import type { Rule, RuleContext } from "../../policies/framework/rule";
@@ -48,6 +50,15 @@ function group(app: keyof typeof APPS, group: string, env: Record<string, string
         config: groupMachineConfig({ image, region: "iad", group, spec, env, internalPort: facts.internalPort, healthPath: facts.healthPath, guest: DEFAULT_GUEST }),
     });
 }
+
+/** A Fly machine file's `raw_value`: the content, base64. */
+export const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
+
+/** The monitoring files as the monitoring component generates them from the fixture's thresholds. */
+export const MONITORING_FILES = {
+    rules: renderAlertRules({ monitoring: DEFAULTS.monitoring, apps: { agentService: APPS.agentService, llamaindexMcp: APPS.llamaindexMcp, chatwoot: APPS.chatwoot }, stack: "prod" }),
+    alertmanager: renderAlertmanagerConfig(DEFAULTS.monitoring),
+} as const;
 
 const IMAGE = (repo: string): string => `${repo}@sha256:${"a".repeat(64)}`;
 
@@ -97,7 +108,7 @@ export function passingStack(): RawResource[] {
             apiUrl: "https://api.machines.dev/v1", app: "hotdash-monitor", group: "prometheus", region: "iad", count: 1,
             config: {
                 image: IMAGE("prom/prometheus"), env: { FLY_PROCESS_GROUP: "prometheus", PRIMARY_REGION: "iad" },
-                files: [{ guest_path: MONITORING_PATHS.rules, raw_value: "Z3JvdXBzOiBbXQo=" }, { guest_path: MONITORING_PATHS.alertmanagerConfig, raw_value: "cm91dGU6IHt9Cg==" }],
+                files: [{ guest_path: MONITORING_PATHS.rules, raw_value: base64(MONITORING_FILES.rules) }, { guest_path: MONITORING_PATHS.alertmanagerConfig, raw_value: base64(MONITORING_FILES.alertmanager) }],
             },
         }),
         res("SupabaseSecrets", "hotdash-supabase-secrets", {
