@@ -118,7 +118,7 @@ export function passingStack(): RawResource[] {
                 AGENT_SERVICE_URL: flyDevUrl(APPS.agentService.name), LLAMAINDEX_SERVICE_URL: flyDevUrl(APPS.llamaindexMcp.name),
             },
         }),
-        res("SupabaseSslEnforcement", "hotdash-supabase-ssl", { apiUrl: "https://api.supabase.com", projectRef: "abcdefghijklmnopqrst", enabled: true }),
+        res("SupabaseSslEnforcement", "hotdash-supabase-ssl", { apiUrl: "https://api.supabase.com", projectRef: "abcdefghijklmnopqrst", enabled: true, applied: true, enforced: true }),
         res("SupabaseBackups", "hotdash-supabase-backups", { apiUrl: "https://api.supabase.com", projectRef: "abcdefghijklmnopqrst", scheduleFor: "04:00:00", pitr: false, maxBackupAgeHours: 26 }),
         res("ChatwootWebhook", "hotdash-chatwoot-webhook-registration", {
             baseUrl: flyDevUrl(APPS.chatwoot.name), accountId: 1, url: `${flyDevUrl(APPS.agentService.name)}/webhooks/chatwoot`,
