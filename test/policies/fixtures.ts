@@ -119,7 +119,9 @@ export function passingStack(): RawResource[] {
             },
         }),
         res("SupabaseSslEnforcement", "hotdash-supabase-ssl", { apiUrl: "https://api.supabase.com", projectRef: "abcdefghijklmnopqrst", enabled: true, applied: true, enforced: true }),
-        res("SupabaseBackups", "hotdash-supabase-backups", { apiUrl: "https://api.supabase.com", projectRef: "abcdefghijklmnopqrst", scheduleFor: "04:00:00", pitr: false, maxBackupAgeHours: 26 }),
+        res("SupabaseBackups", "hotdash-supabase-backups", { apiUrl: "https://api.supabase.com", projectRef: "abcdefghijklmnopqrst", scheduleFor: "04:00:00", pitr: false, maxBackupAgeHours: 26,
+            // what Supabase reported at the last apply: a backup 6 h before NOW, PITR off
+            pitrEnabled: false, newestBackupAt: "2025-10-01T06:00:00.000Z", newestBackupAgeHours: 6 }),
         res("ChatwootWebhook", "hotdash-chatwoot-webhook-registration", {
             baseUrl: flyDevUrl(APPS.chatwoot.name), accountId: 1, url: `${flyDevUrl(APPS.agentService.name)}/webhooks/chatwoot`,
             name: "hotdash-agent-service", subscriptions: ["message_created", "conversation_created"], rotation: "0", secret: CANARY.webhookSecret,
