@@ -79,7 +79,7 @@ export function passingStack(): RawResource[] {
             tokens: {
                 fly: { format: "fly-macaroon", expires: "2026-06-30" },
                 supabase: { format: "supabase-pat", expires: "2026-06-30" },
-                chatwoot: { format: "opaque", expires: "never" },
+                chatwoot: { format: "chatwoot-token", expires: "never" },
             },
             monitoring: { ...DEFAULTS.monitoring, alertWebhookConfigured: true },
             webhooksEnabled: true,
