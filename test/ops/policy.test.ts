@@ -4,7 +4,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { main } from "../../ops/cli";
 import { COMMANDS } from "../../ops/commands";
-import { render, runPolicy, summaryLines } from "../../ops/policy";
+import { render, runPolicy, summaryLines, withUnreadableTokens } from "../../ops/policy";
+import { UNKNOWN } from "../../policies/framework/unknown";
 import { isBlocker } from "../../ops/report/model";
 import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
 
@@ -122,5 +123,13 @@ describe("ops/policy (launch policy)", () => {
         const piped = await launch(["policy", "--stack", "prod", "--json", "-"]);
         assert.equal(JSON.parse(piped.out).stack, "prod");
         assert.match(piped.err, /^launch policy --stack prod: FAIL/);
+    });
+
+    it("an unreadable token is unknown, and so is a Fly token's expiry, which is read from the token", () => {
+        const facts = { environment: "production", tokens: { fly: { format: "malformed", expires: "" }, supabase: { format: "malformed", expires: "2027-01-31" }, chatwoot: { format: "chatwoot-token", expires: "never" } } };
+        assert.deepEqual(withUnreadableTokens(facts, ["fly", "supabase"]), {
+            environment: "production",
+            tokens: { fly: { format: UNKNOWN, expires: UNKNOWN }, supabase: { format: UNKNOWN, expires: "2027-01-31" }, chatwoot: { format: "chatwoot-token", expires: "never" } },
+        });
     });
 });
