@@ -20,7 +20,7 @@ export function syntheticStack(n: number): RawResource[] {
         resource("LaunchFacts", "hotdash-launch-facts", {
             environment: "production",
             launchWindow: { start: "2025-10-13", end: "2025-10-15", minTokenValidityDays: 14 },
-            tokens: { fly: { format: "fly-macaroon", expires: "2026-06-30" }, supabase: { format: "supabase-pat", expires: "2026-06-30" }, chatwoot: { format: "opaque", expires: "never" } },
+            tokens: { fly: { format: "fly-macaroon", expires: "2026-06-30" }, supabase: { format: "supabase-pat", expires: "2026-06-30" }, chatwoot: { format: "chatwoot-token", expires: "never" } },
             monitoring: { errorRatePercent: 0.1, p95LatencyMs: 500, webhookDeliveryPercent: 99, draftGenerationSeconds: 3, queueDepth: 50, window: "5m", alertChannel: "#launch-war-room", alertWebhookConfigured: true },
             webhooksEnabled: false,
             waivers: [{ ruleId: "HD-IMG-001", resource: "bench-app-0-machines-app", reason: "bench", approver: "bench", expires: "2099-12-31" }],

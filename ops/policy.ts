@@ -139,6 +139,16 @@ function configItem(key: string, status: "pass" | "fail", message: string, colle
     });
 }
 
+/**
+ * LaunchFacts props with what the stand-in of an unreadable token made up replaced by UNKNOWN: its format, and for
+ * Fly its expiry too, since that is read from the token.
+ */
+export function withUnreadableTokens(props: Readonly<Record<string, unknown>>, vendors: readonly ("fly" | "supabase" | "chatwoot")[]): Record<string, unknown> {
+    const tokens = { ...(props["tokens"] as Record<string, object>) };
+    for (const vendor of vendors) tokens[vendor] = { ...tokens[vendor], format: UNKNOWN, ...(vendor === "fly" ? { expires: UNKNOWN } : {}) };
+    return { ...props, tokens };
+}
+
 /** Runs the pre-flight and builds its report; throws only for errors (a missing stack file, a broken program). */
 export async function runPolicy(opts: PolicyRunOptions): Promise<PolicyRun> {
     const env = opts.env ?? process.env;
@@ -171,11 +181,7 @@ export async function runPolicy(opts: PolicyRunOptions): Promise<PolicyRun> {
     const run = await planUnderMocks({ projectDir: opts.projectDir, project, stack: opts.stack, config: values, secretKeys: raw.secretKeys });
     const resources: RawResource[] = run.registrations.filter((r) => r.custom).map((r) => {
         let props: unknown = r.inputs;
-        if (r.type === TYPES.LaunchFacts && unreadableTokens.length) {
-            const tokens = { ...(r.inputs["tokens"] as Record<string, object>) };
-            for (const vendor of unreadableTokens) tokens[vendor] = { ...tokens[vendor], format: UNKNOWN };
-            props = { ...r.inputs, tokens };
-        }
+        if (r.type === TYPES.LaunchFacts && unreadableTokens.length) props = withUnreadableTokens(r.inputs, unreadableTokens);
         return { type: r.type, name: r.name, urn: `urn:pulumi:${opts.stack}::${project}::${r.type}::${r.name}`, props };
     });
     for (const r of run.registrations) stringsIn(r.secretInputs.map((k) => r.inputs[k]), secrets as string[]);

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE } from "./dynamic";
+import { flyTokenExpiry, parseFlyToken } from "./fly/macaroon";
 
 /** The config key of each app under `hotdash:apps` (components/catalog.ts holds each app's facts). */
 export type AppKey = "agentService" | "llamaindexMcp" | "chatwoot";
@@ -28,11 +29,14 @@ export interface MonitoringThresholds {
 }
 
 /** How a token looks, judged by the vendor's format; the token itself never leaves the program. */
-export type TokenFormat = "fly-macaroon" | "bearer" | "supabase-pat" | "opaque" | "malformed" | "missing";
+export type TokenFormat = "fly-macaroon" | "supabase-pat" | "chatwoot-token" | "malformed" | "missing";
 
 export interface TokenFacts {
     readonly format: TokenFormat;
-    /** Declared expiry, UTC `YYYY-MM-DD`; "" when undeclared, "never" for tokens that do not expire. */
+    /**
+     * Expiry, UTC `YYYY-MM-DD`: read from the token when it carries one (Fly's macaroons), else declared in config;
+     * "" when unknown, "never" for tokens that do not expire.
+     */
     readonly expires: string;
 }
 
@@ -50,17 +54,30 @@ export interface LaunchFactsInputs {
     readonly waivers: readonly Readonly<Record<string, unknown>>[];
 }
 
-/** Classifies a token by format. Fly: macaroons (`fm1r_`, `fm1a_`, `fm2_`, optionally after `FlyV1 `) or bearer. */
+/** Supabase CLI's access-token pattern (personal `sbp_`, OAuth `sbp_oauth_`). */
+const SUPABASE_PAT = /^sbp_(oauth_)?[a-f0-9]{40}$/;
+
+/** Chatwoot's AccessToken uses Rails' `has_secure_token`: 24 characters of SecureRandom.base58. */
+const CHATWOOT_TOKEN = /^[1-9A-HJ-NP-Za-km-z]{24}$/;
+
+/**
+ * Classifies a token by the vendor's real format: Fly macaroons as Fly's code parses them (providers/fly/macaroon.ts),
+ * Supabase's CLI pattern, Chatwoot's has_secure_token alphabet and length.
+ */
 export function tokenFormat(vendor: "fly" | "supabase" | "chatwoot", token: string | undefined): TokenFormat {
     const t = (token ?? "").trim();
     if (!t) return "missing";
-    if (vendor === "fly") {
-        const bare = t.replace(/^(FlyV1|Bearer)\s+/i, "");
-        if (/^fm[12][ra]?_[A-Za-z0-9_+/=,-]+$/.test(bare)) return "fly-macaroon";
-        return /^[A-Za-z0-9_.~+/=-]{16,}$/.test(bare) ? "bearer" : "malformed";
-    }
-    if (vendor === "supabase") return /^sbp_(oauth_)?[a-f0-9]{40}$/.test(t) ? "supabase-pat" : "malformed";
-    return /^\S+$/.test(t) ? "opaque" : "malformed";
+    if (vendor === "fly") return "macaroons" in parseFlyToken(t) ? "fly-macaroon" : "malformed";
+    if (vendor === "supabase") return SUPABASE_PAT.test(t) ? "supabase-pat" : "malformed";
+    return CHATWOOT_TOKEN.test(t) ? "chatwoot-token" : "malformed";
+}
+
+/** A Fly token's expiry as its own validity window says: UTC `YYYY-MM-DD`, "never" without one, "" when unreadable. */
+export function flyTokenExpires(token: string | undefined): string {
+    const parsed = parseFlyToken((token ?? "").trim());
+    if (!("macaroons" in parsed)) return "";
+    const at = flyTokenExpiry(parsed.macaroons);
+    return at ? at.toISOString().slice(0, 10) : "never";
 }
 
 export const launchFactsProvider: ConfiguredProvider<LaunchFactsInputs, LaunchFactsInputs> = {

@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { OpenApiValidator } from "./openapi";
 import { TokenBuckets, type BucketSpec } from "./ratelimit";
 import { authToken, randomId, type SandboxContext, type SandboxRequest, type SandboxResponse, sleep, VendorServer } from "./server";
+import { flyTokenExpiry, parseFlyToken } from "../providers/fly/macaroon";
 import { SANDBOX_CREDENTIALS } from "./credentials";
 
 export interface FlyApp {
@@ -223,7 +224,7 @@ export class FlyServer extends VendorServer {
     private scope(req: SandboxRequest): FlyTokenScope | undefined {
         const raw = authToken(req.headers, ["Bearer", "FlyV1"]);
         if (!raw) return undefined;
-        for (const t of raw.split(",").map((s) => s.trim())) if (this.tokens[t]) return this.tokens[t];
+        for (const t of raw.split(",").map((s) => s.trim())) if (this.tokens[t] && !lapsed(t)) return this.tokens[t];
         return undefined;
     }
 
@@ -727,4 +728,11 @@ function volumeView(v: FlyVolume): Record<string, unknown> {
 /** Fly shows a short digest per secret; its algorithm is Fly's own, so clients must compare digests Fly returned. */
 export function flySecretDigest(value: string): string {
     return createHash("sha256").update(`fly-sandbox:${value}`).digest("hex").slice(0, 16);
+}
+
+/** Whether a macaroon's validity window has passed: Fly refuses such a token like a wrong one. */
+function lapsed(token: string): boolean {
+    const parsed = parseFlyToken(token);
+    const expiry = "macaroons" in parsed ? flyTokenExpiry(parsed.macaroons) : undefined;
+    return expiry !== undefined && expiry.getTime() < Date.now();
 }

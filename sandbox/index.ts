@@ -172,7 +172,7 @@ export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "ho
         "hotdash:webhooksEnabled": true,
         "hotdash:backups": { preLaunchDump: false },
         "hotdash:launch": { windowStart: "2025-10-13", windowEnd: "2025-10-15" },
-        "hotdash:tokenExpiry": { fly: "2099-12-31", supabase: "2099-12-31" },
+        "hotdash:tokenExpiry": { supabase: "2099-12-31" },
         "hotdash:flyApiToken": c.flyOrgToken,
         "hotdash:supabaseAccessToken": c.supabaseAccessToken,
         "hotdash:chatwootApiToken": c.chatwootAdminToken,

@@ -121,8 +121,8 @@ export interface LaunchConfig {
     readonly backups: BackupConfig;
     /** The launch window; absent until set. */
     readonly launch?: LaunchWindowConfig;
-    /** Declared expiry date (UTC `YYYY-MM-DD`) of each vendor token: no vendor API exposes it. Chatwoot tokens do not expire. */
-    readonly tokenExpiry: { readonly fly?: string; readonly supabase?: string };
+    /** Declared expiry (UTC `YYYY-MM-DD`) of the Supabase token, which no API exposes. Fly's is read from the token; Chatwoot's have none. */
+    readonly tokenExpiry: { readonly supabase?: string };
     /** Policy waivers, as written; the policy pack reports a malformed or expired one as a finding. */
     readonly waivers: readonly WaiverConfig[];
     /** Where each secret comes from; a secret not needed by this config (the database URL without dumps) is absent. */

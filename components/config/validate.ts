@@ -518,13 +518,17 @@ class Checker {
     }
 
     private tokenExpiry(): LaunchConfig["tokenExpiry"] {
-        const o = this.section("tokenExpiry", "{fly: 2027-06-30, supabase: 2027-06-30}");
+        const o = this.section("tokenExpiry", "{supabase: 2027-06-30}");
         for (const k of Object.keys(o)) {
-            if (!["fly", "supabase"].includes(k)) this.problem(`tokenExpiry.${k}`, `unknown token; declare fly and supabase (Chatwoot tokens do not expire)`, "<YYYY-MM-DD>");
+            if (k === "fly") {
+                // a date typed here could only disagree with the token: Fly's macaroons carry their own validity window
+                this.problem("tokenExpiry.fly", "not needed: the Fly token's expiry is read from the token itself (its macaroon's validity window); remove the key", "", {
+                    fix: `pulumi config rm --path ${NAMESPACE}:tokenExpiry.fly --stack ${shellQuote(this.ctx.stack)}`,
+                });
+            } else if (k !== "supabase") this.problem(`tokenExpiry.${k}`, "unknown token; declare supabase only (Fly tokens state their own expiry, Chatwoot tokens have none)", "<YYYY-MM-DD>");
         }
-        const fly = this.date(o, "tokenExpiry.fly", "the day the Fly token expires (no API tells it; note it when you create the token)");
         const supabase = this.date(o, "tokenExpiry.supabase", "the day the Supabase token expires (shown when you create it)");
-        return { ...(fly ? { fly } : {}), ...(supabase ? { supabase } : {}) };
+        return supabase ? { supabase } : {};
     }
 
     private waivers(): readonly WaiverConfig[] {
@@ -553,8 +557,8 @@ class Checker {
             } else if (envValue !== undefined && envValue.trim() !== "") {
                 out[name] = { from: "env", variable: spec.env };
             } else {
+                // no source: a secret that is not set must not look set to anything downstream (LaunchFacts)
                 this.problem(name, `missing: the ${spec.describe}. Set it as a secret, or export ${spec.env}`, spec.placeholder, { secret: true });
-                out[name] = { from: "env", variable: spec.env };
             }
         }
         return out;

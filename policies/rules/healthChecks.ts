@@ -1,8 +1,11 @@
 /**
- * HD-HLT-001: every Fly service has an HTTP health check, in the service's `checks` or as a top-level machine check
- * on the service's port: deploys wait on it, the proxy routes around a machine failing it.
+ * HD-HLT-001: every Fly service has an HTTP health check on the app's health path (the catalog's `healthPath`), in
+ * the service's `checks` or as a top-level machine check on the service's port: deploys wait on it, the proxy routes
+ * around a machine failing it. A check on another path (`/`, a static page) passes while the app is broken.
  */
+import { APPS } from "../../components/catalog";
 import type { Check } from "../framework/finding";
+import { appOf } from "../framework/fly";
 import { groupConfig, groupServices } from "../framework/fly";
 import { checks, type Rule } from "../framework/rule";
 import { asRecord, isUnknown } from "../framework/unknown";
@@ -34,6 +37,10 @@ export const healthChecks: Rule = {
     check(view) {
         const out: Check[] = [];
         for (const g of view.ofType("FlyMachineGroup")) {
+            const key = view.appKeyOf(appOf(g));
+            // an app outside the catalog (the monitoring app) has no declared health path: any HTTP check will do
+            const healthPath = key ? APPS[key].healthPath : undefined;
+            const expected = healthPath ? `an HTTP check GET ${healthPath}` : "an HTTP check";
             const config = groupConfig(g);
             const list = groupServices(g);
             if (isUnknown(list)) {
@@ -52,10 +59,15 @@ export const healthChecks: Rule = {
                     out.push(checks.unknown(g.name, `the checks of the service on port ${String(port)}`, "an HTTP check", g.urn));
                     continue;
                 }
-                const found = [...httpChecks(svc["checks"]), ...topLevel.filter((c) => c.port === port)][0];
-                out.push(found
-                    ? checks.pass(g.name, `${g.name}: HTTP check GET ${found.path} on port ${String(port)}`, `GET ${found.path}`, "an HTTP check", g.urn)
-                    : checks.fail(g.name, `${g.name}: the service on port ${String(port)} has no HTTP health check`, "no HTTP check", "an HTTP check", { urn: g.urn }));
+                const all = [...httpChecks(svc["checks"]), ...topLevel.filter((c) => c.port === port)];
+                const found = all.find((c) => !healthPath || c.path === healthPath);
+                if (found) out.push(checks.pass(g.name, `${g.name}: HTTP check GET ${found.path} on port ${String(port)}`, `GET ${found.path}`, expected, g.urn));
+                else if (all.length) {
+                    const paths = all.map((c) => c.path).join(", ");
+                    out.push(checks.fail(g.name, `${g.name}: the service on port ${String(port)} checks ${paths}, not the app's health path ${healthPath!}`, `GET ${paths}`, expected, {
+                        urn: g.urn, fix: `check GET ${healthPath!} (publicService() in components/fly/machineSpec.ts takes it from components/catalog.ts)`,
+                    }));
+                } else out.push(checks.fail(g.name, `${g.name}: the service on port ${String(port)} has no HTTP health check`, "no HTTP check", expected, { urn: g.urn }));
             }
         }
         return out;

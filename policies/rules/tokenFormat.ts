@@ -1,6 +1,8 @@
 /**
- * HD-TOK-001: each vendor token has the vendor's format. The program classifies tokens (providers/launchFacts.ts)
- * and records only the class on LaunchFacts, so no token ever reaches a policy, and no message can show one.
+ * HD-TOK-001: each vendor token has the vendor's real format, checked as the vendors' own code checks it: Fly's
+ * macaroons decoded as superfly/macaroon encodes them, Supabase's CLI pattern, Chatwoot's has_secure_token. The
+ * program classifies tokens (providers/launchFacts.ts) and records only the class on LaunchFacts, so no token ever
+ * reaches a policy, and no message can show one.
  */
 import { SECRET_SPECS, fixCommand } from "../../components/config/validate";
 import type { Check } from "../framework/finding";
@@ -20,25 +22,25 @@ interface VendorFormat {
 export const TOKEN_FORMATS: Readonly<Record<Vendor, VendorFormat>> = {
     fly: {
         label: "the Fly API token", secret: "flyApiToken",
-        accepted: { "fly-macaroon": "a Fly macaroon", bearer: "a bearer token" },
-        expected: "a Fly macaroon (fm1r_, fm1a_ or fm2_, optionally after \"FlyV1 \") or a bearer token",
+        accepted: { "fly-macaroon": "a Fly macaroon" },
+        expected: "Fly macaroons (fm1r_, fm1a_ or fm2_ and base64 MessagePack, comma-separated, optionally after \"FlyV1 \") with a permission macaroon, as `fly tokens create org` prints",
     },
     supabase: {
         label: "the Supabase access token", secret: "supabaseAccessToken",
         accepted: { "supabase-pat": "a personal access token (sbp_)" },
-        expected: "sbp_ followed by 40 lowercase hex characters",
+        expected: "sbp_ (or sbp_oauth_) followed by 40 lowercase hex characters",
     },
     chatwoot: {
         label: "the Chatwoot API token", secret: "chatwootApiToken",
-        accepted: { opaque: "set" },
-        expected: "a non-empty token without spaces",
+        accepted: { "chatwoot-token": "a Chatwoot access token" },
+        expected: "24 base58 characters, as Chatwoot's Profile settings show the access token",
     },
 };
 
 export const tokenFormat: Rule = {
     id: "HD-TOK-001",
     title: "Vendor tokens have the vendor's format",
-    description: "The Fly token is a macaroon or bearer token, the Supabase token is sbp_ plus 40 hex characters, the Chatwoot token is set; only the format is checked, never the value.",
+    description: "The Fly token is Fly macaroons (fm1r_/fm1a_/fm2_ base64 MessagePack, with a permission macaroon), the Supabase token is sbp_ plus 40 hex characters, the Chatwoot token is 24 base58 characters; only the format is checked, never the value.",
     severity: "critical",
     enforcement: "mandatory",
     remediation: [

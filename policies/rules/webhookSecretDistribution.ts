@@ -1,7 +1,8 @@
 /**
  * HD-WHK-002: the webhook's HMAC secret reaches every receiver, the agent service's Fly secrets and the Supabase
  * Edge Function secrets, as `CHATWOOT_WEBHOOK_SECRET`, and all receivers hold the same value (compared, never
- * shown). The value itself is only known after the webhook is registered, which is fine in preview.
+ * shown). A value not known until apply (a webhook not yet registered) cannot be compared, so it blocks like any
+ * unknown: the gate passes once the receivers hold the registered webhook's secret.
  */
 import type { Check } from "../framework/finding";
 import { checks, type Rule } from "../framework/rule";
@@ -38,11 +39,12 @@ export const webhookSecretDistribution: Rule = {
                 return;
             }
             const v = asRecord(map)?.[WEBHOOK_SECRET_NAME];
-            if (v === undefined || v === null) out.push(checks.fail(r.name, `${r.name}: ${WEBHOOK_SECRET_NAME} is missing from the ${label}`, "missing", `${WEBHOOK_SECRET_NAME} set`, { urn: r.urn }));
+            if (isUnknown(v)) out.push(checks.unknown(r.name, `the value of ${WEBHOOK_SECRET_NAME} in the ${label}`, `${WEBHOOK_SECRET_NAME} set to the webhook's secret`, r.urn));
+            else if (v === undefined || v === null) out.push(checks.fail(r.name, `${r.name}: ${WEBHOOK_SECRET_NAME} is missing from the ${label}`, "missing", `${WEBHOOK_SECRET_NAME} set`, { urn: r.urn }));
             else if (v === "") out.push(checks.fail(r.name, `${r.name}: ${WEBHOOK_SECRET_NAME} is empty in the ${label}`, "empty", `${WEBHOOK_SECRET_NAME} set`, { urn: r.urn }));
             else {
                 if (typeof v === "string") values.push(v);
-                out.push(checks.pass(r.name, `${r.name}: ${WEBHOOK_SECRET_NAME} is among the ${label}${isUnknown(v) ? " (value known after apply)" : ""}`, "set", `${WEBHOOK_SECRET_NAME} set`, r.urn));
+                out.push(checks.pass(r.name, `${r.name}: ${WEBHOOK_SECRET_NAME} is among the ${label}`, "set", `${WEBHOOK_SECRET_NAME} set`, r.urn));
             }
         };
         const agent = view.appNames().agentService;
@@ -54,7 +56,8 @@ export const webhookSecretDistribution: Rule = {
         for (const s of supabase) receiver(s, "Supabase secrets");
         for (const h of hooks) {
             const secret = h.props["secret"];
-            if (typeof secret === "string" && secret) values.push(secret);
+            if (isUnknown(secret)) out.push(checks.unknown(h.name, "the webhook's secret", `the secret every receiver holds`, h.urn));
+            else if (typeof secret === "string" && secret) values.push(secret);
         }
         if (new Set(values).size > 1) {
             out.push(checks.fail(WEBHOOK_SECRET_NAME, `${WEBHOOK_SECRET_NAME}: the receivers do not all hold the webhook's current secret`, "different values", "one value everywhere"));

@@ -18,6 +18,8 @@ export interface SslEnforcementInputs {
 export interface SslEnforcementOutputs extends SslEnforcementInputs {
     /** Supabase reports the requested setting applied. */
     readonly applied: boolean;
+    /** What Supabase last reported: SSL enforced on the database and the change applied. What HD-SSL-004 judges. */
+    readonly enforced: boolean;
 }
 
 async function enforce(config: ProviderConfig | undefined, inputs: SslEnforcementInputs): Promise<SslEnforcementOutputs> {
@@ -44,7 +46,7 @@ async function enforce(config: ProviderConfig | undefined, inputs: SslEnforcemen
         await new Promise((r) => setTimeout(r, delay));
         state = await sb.sslEnforcement(inputs.projectRef);
     }
-    return { ...inputs, applied: true };
+    return { ...inputs, applied: true, enforced: state.currentConfig.database && state.appliedSuccessfully };
 }
 
 export const sslEnforcementProvider: ConfiguredProvider<SslEnforcementInputs, SslEnforcementOutputs> = {
@@ -55,6 +57,7 @@ export const sslEnforcementProvider: ConfiguredProvider<SslEnforcementInputs, Ss
     async diff(_id, olds, news) {
         const changed: string[] = (["enabled", "apiUrl"] as const).filter((k) => olds[k] !== news[k]);
         if (!olds.applied) changed.push("applied");
+        if (olds.enforced !== (news.enabled === true)) changed.push("enforced"); // as reported (or never recorded): apply to observe it
         return diffResult(changed, olds.projectRef !== news.projectRef ? ["projectRef"] : []);
     },
 
@@ -66,7 +69,7 @@ export const sslEnforcementProvider: ConfiguredProvider<SslEnforcementInputs, Ss
     async read(id, props) {
         if (!props) return { id, props };
         const state = await supabaseClient(this.config, props.apiUrl).sslEnforcement(props.projectRef);
-        return { id, props: { ...props, enabled: state.currentConfig.database, applied: state.appliedSuccessfully } };
+        return { id, props: { ...props, enabled: state.currentConfig.database, applied: state.appliedSuccessfully, enforced: state.currentConfig.database && state.appliedSuccessfully } };
     },
 
     async update(_id, _olds, news) {
@@ -88,8 +91,9 @@ export interface SslEnforcementArgs {
 
 export class SupabaseSslEnforcement extends pulumi.dynamic.Resource {
     declare readonly applied: pulumi.Output<boolean>;
+    declare readonly enforced: pulumi.Output<boolean>;
 
     constructor(name: string, args: SslEnforcementArgs, opts?: pulumi.CustomResourceOptions) {
-        super(sslEnforcementProvider, name, { applied: undefined, ...args }, opts, DYNAMIC_MODULE, "SupabaseSslEnforcement");
+        super(sslEnforcementProvider, name, { applied: undefined, enforced: undefined, ...args }, opts, DYNAMIC_MODULE, "SupabaseSslEnforcement");
     }
 }

@@ -67,11 +67,11 @@ describe("policies through @pulumi/policy's analyzer (AnalyzeStack)", () => {
     });
 
     it("keeps an unknown mandatory (the SDK alone would downgrade it to advisory) and a waiver advisory", async () => {
-        let stack = editing(passingStack(), "hotdash-supabase-ssl", (p) => { p["enabled"] = UNKNOWN_SENTINEL; });
+        let stack = editing(passingStack(), "hotdash-supabase-ssl", (p) => { p["enforced"] = UNKNOWN_SENTINEL; });
         stack = editing(stack, "hotdash-chatwoot-volume", (p) => { p["snapshotRetention"] = 3; });
         stack = editing(stack, "hotdash-launch-facts", (p) => { p["waivers"] = [{ ruleId: "HD-BAK-001", resource: "hotdash-chatwoot-volume", reason: "migrating volumes", approver: "alice", expires: "2025-10-20" }]; });
         assert.deepEqual(await analyze(stack), [
-            ["HD-SSL-004", MANDATORY, `${"The stack declares Supabase SSL enforcement (SupabaseSslEnforcement) with enabled: true, so Postgres refuses plaintext connections."}\n[unknown] hotdash-supabase-ssl: hotdash-supabase-ssl: cannot check enabled during preview (not known until apply)`],
+            ["HD-SSL-004", MANDATORY, `${"Supabase reports SSL enforcement on and applied for the project's database (SupabaseSslEnforcement's `enforced`), so Postgres refuses plaintext connections."}\n[unknown] hotdash-supabase-ssl: hotdash-supabase-ssl: cannot check whether Supabase enforces SSL (reported once applied) during preview (not known until apply)`],
             ["HD-BAK-001", ADVISORY, "[waived] hotdash-chatwoot-volume: hotdash-chatwoot-volume: snapshots are kept 3 days; at least 7 are required (waived until 2025-10-20 by alice: migrating volumes)\nfix: pulumi config set --path hotdash:backups.volumeSnapshotRetentionDays 14 --stack '<stack>'"],
         ]);
     });

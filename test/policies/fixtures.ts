@@ -7,7 +7,9 @@ import { agentServiceEnv, chatwootEnv, llamaindexEnv } from "../../components/ap
 import { APPS, flyDevUrl } from "../../components/catalog";
 import { DEFAULTS } from "../../components/config/validate";
 import { groupMachineConfig, DEFAULT_GUEST } from "../../components/fly/machineSpec";
+import { renderAlertmanagerConfig } from "../../components/monitoring/alertmanager";
 import { MONITORING_PATHS } from "../../components/monitoring/files";
+import { renderAlertRules } from "../../components/monitoring/rules";
 import { evaluateRule } from "../../policies/framework/evaluate";
 import type { Finding } from "../../policies/framework/finding";
 import type { Rule, RuleContext } from "../../policies/framework/rule";
@@ -49,6 +51,15 @@ function group(app: keyof typeof APPS, group: string, env: Record<string, string
     });
 }
 
+/** A Fly machine file's `raw_value`: the content, base64. */
+export const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
+
+/** The monitoring files as the monitoring component generates them from the fixture's thresholds. */
+export const MONITORING_FILES = {
+    rules: renderAlertRules({ monitoring: DEFAULTS.monitoring, apps: { agentService: APPS.agentService, llamaindexMcp: APPS.llamaindexMcp, chatwoot: APPS.chatwoot }, stack: "prod" }),
+    alertmanager: renderAlertmanagerConfig(DEFAULTS.monitoring),
+} as const;
+
 const IMAGE = (repo: string): string => `${repo}@sha256:${"a".repeat(64)}`;
 
 /** A production stack on which every rule passes. */
@@ -68,7 +79,7 @@ export function passingStack(): RawResource[] {
             tokens: {
                 fly: { format: "fly-macaroon", expires: "2026-06-30" },
                 supabase: { format: "supabase-pat", expires: "2026-06-30" },
-                chatwoot: { format: "opaque", expires: "never" },
+                chatwoot: { format: "chatwoot-token", expires: "never" },
             },
             monitoring: { ...DEFAULTS.monitoring, alertWebhookConfigured: true },
             webhooksEnabled: true,
@@ -97,7 +108,7 @@ export function passingStack(): RawResource[] {
             apiUrl: "https://api.machines.dev/v1", app: "hotdash-monitor", group: "prometheus", region: "iad", count: 1,
             config: {
                 image: IMAGE("prom/prometheus"), env: { FLY_PROCESS_GROUP: "prometheus", PRIMARY_REGION: "iad" },
-                files: [{ guest_path: MONITORING_PATHS.rules, raw_value: "Z3JvdXBzOiBbXQo=" }, { guest_path: MONITORING_PATHS.alertmanagerConfig, raw_value: "cm91dGU6IHt9Cg==" }],
+                files: [{ guest_path: MONITORING_PATHS.rules, raw_value: base64(MONITORING_FILES.rules) }, { guest_path: MONITORING_PATHS.alertmanagerConfig, raw_value: base64(MONITORING_FILES.alertmanager) }],
             },
         }),
         res("SupabaseSecrets", "hotdash-supabase-secrets", {
@@ -107,8 +118,10 @@ export function passingStack(): RawResource[] {
                 AGENT_SERVICE_URL: flyDevUrl(APPS.agentService.name), LLAMAINDEX_SERVICE_URL: flyDevUrl(APPS.llamaindexMcp.name),
             },
         }),
-        res("SupabaseSslEnforcement", "hotdash-supabase-ssl", { apiUrl: "https://api.supabase.com", projectRef: "abcdefghijklmnopqrst", enabled: true }),
-        res("SupabaseBackups", "hotdash-supabase-backups", { apiUrl: "https://api.supabase.com", projectRef: "abcdefghijklmnopqrst", scheduleFor: "04:00:00", pitr: false, maxBackupAgeHours: 26 }),
+        res("SupabaseSslEnforcement", "hotdash-supabase-ssl", { apiUrl: "https://api.supabase.com", projectRef: "abcdefghijklmnopqrst", enabled: true, applied: true, enforced: true }),
+        res("SupabaseBackups", "hotdash-supabase-backups", { apiUrl: "https://api.supabase.com", projectRef: "abcdefghijklmnopqrst", scheduleFor: "04:00:00", pitr: false, maxBackupAgeHours: 26,
+            // what Supabase reported at the last apply: a backup 6 h before NOW, PITR off
+            pitrEnabled: false, newestBackupAt: "2025-10-01T06:00:00.000Z", newestBackupAgeHours: 6 }),
         res("ChatwootWebhook", "hotdash-chatwoot-webhook-registration", {
             baseUrl: flyDevUrl(APPS.chatwoot.name), accountId: 1, url: `${flyDevUrl(APPS.agentService.name)}/webhooks/chatwoot`,
             name: "hotdash-agent-service", subscriptions: ["message_created", "conversation_created"], rotation: "0", secret: CANARY.webhookSecret,

@@ -54,8 +54,9 @@ describe("policies/index.ts (the pack as the Pulumi CLI runs it)", function () {
         let stack = editing(passingStack(), "hotdash-launch-facts", (p) => {
             // the spawned pack judges expiries against today's date
             p["launchWindow"] = { start: "2098-01-01", end: "2098-01-02", minTokenValidityDays: 14 };
-            p["tokens"] = { fly: { format: "bearer", expires: "2099-12-31" }, supabase: { format: "supabase-pat", expires: "2099-12-31" }, chatwoot: { format: "opaque", expires: "never" } };
+            p["tokens"] = { fly: { format: "fly-macaroon", expires: "2099-12-31" }, supabase: { format: "supabase-pat", expires: "2099-12-31" }, chatwoot: { format: "chatwoot-token", expires: "never" } };
         });
+        stack = editing(stack, "hotdash-supabase-backups", (p) => { p["newestBackupAt"] = new Date().toISOString(); }); // aged against today's date too
         stack = editing(stack, "hotdash-chatwoot-machines-web", (p) => { (p["config"] as Record<string, unknown>)["image"] = "chatwoot/chatwoot:latest"; });
         stack = editing(stack, "hotdash-supabase-ssl", (p) => { p["enabled"] = false; });
         const req = analyzeStackRequest(stack);

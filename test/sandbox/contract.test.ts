@@ -1,7 +1,7 @@
 /** The sandbox answers as each vendor does: schema errors, auth, rate limits, error bodies and headers. */
 import { strict as assert } from "node:assert";
 import { call, useSandbox } from "../helpers/sandbox";
-import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
+import { SANDBOX_CREDENTIALS as C, sandboxFlyToken } from "../../sandbox/credentials";
 
 const REF = C.supabaseProjectRef;
 const fly = { authorization: `Bearer ${C.flyOrgToken}` };
@@ -51,6 +51,17 @@ describe("sandbox vendor contracts", () => {
             }
             const ok = await call(`${sandbox().urls.fly}/v1/apps?org_slug=hotdash`, { headers: { authorization: `FlyV1 other,${C.flyOrgToken}` } });
             assert.equal(ok.status, 200);
+        });
+
+        it("Fly: a macaroon whose validity window has passed, like a wrong one", async () => {
+            const lapsed = sandboxFlyToken(new Date(Date.now() - 60_000));
+            sandbox().fly.tokens[lapsed] = { org: "hotdash" };
+            const r = await call(`${sandbox().urls.fly}/v1/apps?org_slug=hotdash`, { headers: { authorization: `FlyV1 ${lapsed}` } });
+            assert.equal(r.status, 401);
+            assert.deepEqual(r.body, { error: "Authenticate: token validation error" });
+            const valid = sandboxFlyToken(new Date(Date.now() + 3_600_000));
+            sandbox().fly.tokens[valid] = { org: "hotdash" };
+            assert.equal((await call(`${sandbox().urls.fly}/v1/apps?org_slug=hotdash`, { headers: { authorization: `FlyV1 ${valid}` } })).status, 200);
         });
 
         it("Supabase", async () => {

@@ -33,6 +33,9 @@ describe("backups and monitoring through the whole stack (real engine)", functio
         const state = (await stack().exportState()) as { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } };
         const ssl = state.deployment.resources.find((r) => r.urn.endsWith("::hotdash-supabase-ssl"))!;
         assert.equal(ssl.outputs?.["applied"], true);
+        assert.equal(ssl.outputs?.["enforced"], true, "what Supabase reported, which HD-SSL-004 judges");
+        const bak = state.deployment.resources.find((r) => r.urn.endsWith("::hotdash-supabase-backups"))!;
+        assert.equal(typeof bak.outputs?.["newestBackupAt"], "string", "what HD-BAK-002 ages against maxBackupAgeHours");
         assert.ok(Date.now() >= sandbox().supabase.project.ssl.appliesAt, "up returned before the change applied");
         const polls = sandbox().log.filter((r) => r.server === "supabase" && r.method === "GET" && r.path.endsWith("/ssl-enforcement"));
         assert.ok(polls.length >= 3, `polled ${polls.length} times`);

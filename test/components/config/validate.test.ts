@@ -258,24 +258,33 @@ describe("config validation", () => {
     it("reads the launch window, declared token expiries and waivers", () => {
         const v = happy();
         v["hotdash:launch"] = { windowStart: "2025-10-13", windowEnd: "2025-10-15" };
-        v["hotdash:tokenExpiry"] = { fly: "2027-01-31" };
+        v["hotdash:tokenExpiry"] = { supabase: "2027-01-31" };
         v["hotdash:waivers"] = [{ ruleId: "HD-SSL-001", resource: "x", reason: "r", approver: "a", expires: "2026-12-31" }];
         const cfg = validateConfig(raw(v), { stack: "prod", env: {} });
         assert.deepEqual(cfg.launch, { start: "2025-10-13", end: "2025-10-15", minTokenValidityDays: 14 });
-        assert.deepEqual(cfg.tokenExpiry, { fly: "2027-01-31" });
-        v["hotdash:tokenExpiry"] = { fly: "2027-01-31", supabase: "<YYYY-MM-DD>" };
+        assert.deepEqual(cfg.tokenExpiry, { supabase: "2027-01-31" });
+        v["hotdash:tokenExpiry"] = { supabase: "<YYYY-MM-DD>" };
         assert.deepEqual(problemsOf(v).map((p) => [p.key, p.message]), [
             ["hotdash:tokenExpiry.supabase", "still the placeholder <YYYY-MM-DD>: the day the Supabase token expires (shown when you create it)"],
         ]);
         assert.equal(cfg.waivers.length, 1);
         v["hotdash:launch"] = { windowStart: "2025-10-16", windowEnd: "2025-10-15" };
-        v["hotdash:tokenExpiry"] = { fly: "31/01/2027", chatwoot: "2027-01-01" };
+        v["hotdash:tokenExpiry"] = { supabase: "31/01/2027", chatwoot: "2027-01-01" };
         v["hotdash:waivers"] = "all of them";
         assert.deepEqual(problemsOf(v).map((p) => [p.key, p.message]), [
             ["hotdash:launch.windowEnd", "the window ends (2025-10-15) before it starts (2025-10-16)"],
-            ["hotdash:tokenExpiry.chatwoot", "unknown token; declare fly and supabase (Chatwoot tokens do not expire)"],
-            ["hotdash:tokenExpiry.fly", '"31/01/2027" is not a UTC date such as 2026-12-31'],
+            ["hotdash:tokenExpiry.chatwoot", "unknown token; declare supabase only (Fly tokens state their own expiry, Chatwoot tokens have none)"],
+            ["hotdash:tokenExpiry.supabase", '"31/01/2027" is not a UTC date such as 2026-12-31'],
             ["hotdash:waivers", "must be a list of {ruleId, resource, reason, approver, expires}"],
+        ]);
+    });
+
+    it("refuses a declared Fly expiry: the token states its own, and a typed date could only disagree", () => {
+        const v = happy();
+        v["hotdash:tokenExpiry"] = { fly: "2099-12-31", supabase: "2027-01-31" };
+        assert.deepEqual(problemsOf(v).map((p) => [p.key, p.message, p.fix]), [
+            ["hotdash:tokenExpiry.fly", "not needed: the Fly token's expiry is read from the token itself (its macaroon's validity window); remove the key",
+                "pulumi config rm --path hotdash:tokenExpiry.fly --stack prod"],
         ]);
     });
 
@@ -315,7 +324,6 @@ describe("config validation", () => {
             "hotdash:monitoring.images.prometheus",
             "hotdash:monitoring.images.alertmanager",
             "hotdash:monitoring.images.blackbox",
-            "hotdash:tokenExpiry.fly",
             "hotdash:tokenExpiry.supabase",
             "hotdash:flyApiToken",
             "hotdash:supabaseAccessToken",

@@ -25,9 +25,22 @@ describe("policies/rules/healthChecks (HD-HLT-001)", () => {
     it("accepts a top-level machine check on the service's port", () => {
         const stack = service((p) => {
             p.config.services[0]!["checks"] = [];
+            p.config.checks = { health: { type: "http", port: 8080, method: "GET", path: "/health", interval: "15s", timeout: "5s" } };
+        });
+        assert.deepEqual(outcome(healthChecks, stack)[0], ["pass", "hotdash-llamaindex-mcp-machines-app: HTTP check GET /health on port 8080"]);
+    });
+
+    it("fails an HTTP check on any path but the app's health path from the catalog", () => {
+        const onPath = (path: string) => service((p) => { p.config.services[0]!["checks"] = [{ type: "http", port: 8080, method: "GET", path, interval: "15s", timeout: "5s" }]; });
+        assert.deepEqual(problems(healthChecks, onPath("/")), [["fail", "hotdash-llamaindex-mcp-machines-app: the service on port 8080 checks /, not the app's health path /health"]]);
+        assert.deepEqual(problems(healthChecks, onPath("/healthz")), [["fail", "hotdash-llamaindex-mcp-machines-app: the service on port 8080 checks /healthz, not the app's health path /health"]]);
+        const topLevel = service((p) => {
+            p.config.services[0]!["checks"] = [];
             p.config.checks = { health: { type: "http", port: 8080, method: "GET", path: "/ready", interval: "15s", timeout: "5s" } };
         });
-        assert.deepEqual(outcome(healthChecks, stack)[0], ["pass", "hotdash-llamaindex-mcp-machines-app: HTTP check GET /ready on port 8080"]);
+        const [f] = findings(healthChecks, topLevel);
+        assert.deepEqual([f!.status, f!.message, f!.fix], ["fail", "hotdash-llamaindex-mcp-machines-app: the service on port 8080 checks /ready, not the app's health path /health",
+            "check GET /health (publicService() in components/fly/machineSpec.ts takes it from components/catalog.ts)"]);
     });
 
     it("is unknown in preview", () => {

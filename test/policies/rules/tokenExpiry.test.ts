@@ -18,7 +18,8 @@ describe("policies/rules/tokenExpiry (HD-TOK-002)", () => {
     it("fails an expiry too soon, with the command that declares the new one", () => {
         const stack = facts((f) => { f.tokens["fly"]!["expires"] = "2025-10-28"; });
         assert.deepEqual(problems(tokenExpiry, stack), [["fail", "tokens.fly: the Fly API token expires 2025-10-28, before 2025-10-29 (14 days after the launch window ends on 2025-10-15)"]]);
-        assert.equal(findings(tokenExpiry, stack)[0]!.fix, "pulumi config set --path hotdash:tokenExpiry.fly '<YYYY-MM-DD>' --stack prod");
+        // a Fly token's expiry is part of the token: the fix is a new token, not a new date
+        assert.equal(findings(tokenExpiry, stack)[0]!.fix, "fly tokens create org --expiry <duration> (long enough), then pulumi config set --secret hotdash:flyApiToken '<fly-api-token>' --stack prod");
     });
 
     it("counts from today once the window is past, and honours the configured number of days", () => {
@@ -31,6 +32,7 @@ describe("policies/rules/tokenExpiry (HD-TOK-002)", () => {
 
     it("fails an undeclared or malformed expiry, and a missing window", () => {
         assert.deepEqual(problems(tokenExpiry, facts((f) => { f.tokens["supabase"]!["expires"] = ""; })), [["fail", "tokens.supabase: no expiry is declared for the Supabase access token"]]);
+        assert.deepEqual(problems(tokenExpiry, facts((f) => { f.tokens["fly"]!["expires"] = ""; })), [["fail", "tokens.fly: the Fly API token states no readable expiry (it is not a Fly macaroon: see HD-TOK-001)"]]);
         assert.deepEqual(problems(tokenExpiry, facts((f) => { f.tokens["supabase"]!["expires"] = "2026-02-30"; })), [["fail", "tokens.supabase: expiry \"2026-02-30\" is not a UTC date (YYYY-MM-DD)"]]);
         const noWindow = facts((f) => { f.launchWindow = null; });
         assert.deepEqual(problems(tokenExpiry, noWindow), [["fail", "launch.window: no launch window is declared, so token validity cannot be judged"]]);
@@ -38,7 +40,7 @@ describe("policies/rules/tokenExpiry (HD-TOK-002)", () => {
     });
 
     it("is unknown in preview", () => {
-        assert.deepEqual(problems(tokenExpiry, facts((f) => { f.tokens["fly"]!["expires"] = UNKNOWN_SENTINEL; })), [["unknown", "tokens.fly: cannot check the declared expiry of the Fly API token during preview (not known until apply)"]]);
+        assert.deepEqual(problems(tokenExpiry, facts((f) => { f.tokens["fly"]!["expires"] = UNKNOWN_SENTINEL; })), [["unknown", "tokens.fly: cannot check the expiry of the Fly API token during preview (not known until apply)"]]);
     });
 
     it("never shows a secret's value", () => {

@@ -11,15 +11,20 @@ describe("policies/rules/tokenFormat (HD-TOK-001)", () => {
         assert.deepEqual(outcome(tokenFormat, passingStack()), [
             ["pass", "tokens.fly: the Fly API token is a Fly macaroon"],
             ["pass", "tokens.supabase: the Supabase access token is a personal access token (sbp_)"],
-            ["pass", "tokens.chatwoot: the Chatwoot API token is set"],
+            ["pass", "tokens.chatwoot: the Chatwoot API token is a Chatwoot access token"],
         ]);
-        assert.deepEqual(outcome(tokenFormat, withFormat("fly", "bearer"))[0], ["pass", "tokens.fly: the Fly API token is a bearer token"]);
+    });
+
+    it("accepts no class but the vendor's real format (no catch-all \"bearer\" or \"opaque\")", () => {
+        assert.deepEqual(problems(tokenFormat, withFormat("fly", "bearer")).map(([s]) => s), ["fail"]);
+        assert.deepEqual(problems(tokenFormat, withFormat("chatwoot", "opaque")).map(([s]) => s), ["fail"]);
     });
 
     it("fails a malformed token with the expected format and the command that sets it", () => {
-        assert.deepEqual(problems(tokenFormat, withFormat("supabase", "malformed")), [["fail", "tokens.supabase: the Supabase access token is malformed: expected sbp_ followed by 40 lowercase hex characters"]]);
+        assert.deepEqual(problems(tokenFormat, withFormat("supabase", "malformed")), [["fail", "tokens.supabase: the Supabase access token is malformed: expected sbp_ (or sbp_oauth_) followed by 40 lowercase hex characters"]]);
         assert.equal(findings(tokenFormat, withFormat("supabase", "malformed"))[1]!.fix, "pulumi config set --secret hotdash:supabaseAccessToken '<sbp_token>' --stack prod");
-        assert.deepEqual(problems(tokenFormat, withFormat("fly", "supabase-pat")), [["fail", "tokens.fly: the Fly API token is malformed: expected a Fly macaroon (fm1r_, fm1a_ or fm2_, optionally after \"FlyV1 \") or a bearer token"]]);
+        assert.deepEqual(problems(tokenFormat, withFormat("fly", "supabase-pat")), [["fail", "tokens.fly: the Fly API token is malformed: expected Fly macaroons (fm1r_, fm1a_ or fm2_ and base64 MessagePack, comma-separated, optionally after \"FlyV1 \") with a permission macaroon, as `fly tokens create org` prints"]]);
+        assert.deepEqual(problems(tokenFormat, withFormat("chatwoot", "malformed")), [["fail", "tokens.chatwoot: the Chatwoot API token is malformed: expected 24 base58 characters, as Chatwoot's Profile settings show the access token"]]);
     });
 
     it("fails a missing token", () => {

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { webhookSecretDistribution } from "../../../policies/rules/webhookSecretDistribution";
-import { editing, findings, leakedCanaries, outcome, passingStack, UNKNOWN_SENTINEL, without } from "../fixtures";
+import { editing, findings, leakedCanaries, outcome, passingStack, problems, UNKNOWN_SENTINEL, without } from "../fixtures";
 
 type Values = { values: Record<string, unknown> };
 const AGENT = "hotdash-agent-service-secrets";
@@ -14,9 +14,11 @@ describe("policies/rules/webhookSecretDistribution (HD-WHK-002)", () => {
         ]);
     });
 
-    it("passes a value known only after apply", () => {
+    it("blocks on a value known only after apply: it cannot be compared (README: unknown blocks)", () => {
         const stack = editing(passingStack(), SUPA, (p) => { (p as unknown as Values).values["CHATWOOT_WEBHOOK_SECRET"] = UNKNOWN_SENTINEL; });
-        assert.deepEqual(outcome(webhookSecretDistribution, stack)[1], ["pass", "hotdash-supabase-secrets: CHATWOOT_WEBHOOK_SECRET is among the Supabase secrets (value known after apply)"]);
+        assert.deepEqual(problems(webhookSecretDistribution, stack), [["unknown", "hotdash-supabase-secrets: cannot check the value of CHATWOOT_WEBHOOK_SECRET in the Supabase secrets during preview (not known until apply)"]]);
+        const unregistered = editing(passingStack(), "hotdash-chatwoot-webhook-registration", (p) => { p["secret"] = UNKNOWN_SENTINEL; });
+        assert.deepEqual(problems(webhookSecretDistribution, unregistered), [["unknown", "hotdash-chatwoot-webhook-registration: cannot check the webhook's secret during preview (not known until apply)"]]);
     });
 
     it("fails a receiver without it, and receivers holding different values", () => {
