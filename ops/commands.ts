@@ -3,6 +3,7 @@ import type { Command } from "./cli";
 import { policyCommand } from "./policy";
 import { resetCommand } from "./reset";
 import { destroyCommand, previewCommand, refreshCommand, upCommand } from "./stack";
+import { statusCommand } from "./status/command";
 import { toolchainCommand } from "./toolchainCommand";
 
-export const COMMANDS: readonly Command[] = [upCommand, previewCommand, refreshCommand, destroyCommand, resetCommand, policyCommand, toolchainCommand];
+export const COMMANDS: readonly Command[] = [upCommand, previewCommand, refreshCommand, destroyCommand, resetCommand, policyCommand, statusCommand, toolchainCommand];
