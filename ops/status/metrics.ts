@@ -49,11 +49,11 @@ export function contentRangeCount(header: string | undefined): number | undefine
 }
 
 export async function readMetrics(sources: MetricSources, apps: Readonly<Record<AppKey, { readonly name: string }>>, since: Date, now: Date): Promise<StatusMetrics> {
-    const [prom, approvals] = await Promise.all([readPrometheus(sources, apps, rangeSince(since, now)), readApprovals(sources)]);
+    const [prom, approvals] = await Promise.all([readPrometheus(sources, apps, rangeSince(since, now), now), readApprovals(sources)]);
     return { ...prom, ...approvals };
 }
 
-async function readPrometheus(sources: MetricSources, apps: Readonly<Record<AppKey, { readonly name: string }>>, range: string): Promise<Pick<StatusMetrics, "uptimePercent" | "errorRatePercent" | "latencyP95Ms" | "webhookDeliveryPercent" | "draftGenerationSeconds">> {
+async function readPrometheus(sources: MetricSources, apps: Readonly<Record<AppKey, { readonly name: string }>>, range: string, now: Date): Promise<Pick<StatusMetrics, "uptimePercent" | "errorRatePercent" | "latencyP95Ms" | "webhookDeliveryPercent" | "draftGenerationSeconds">> {
     const authorization = flyAuthorization(sources.prometheusToken);
     const http = new HttpClient({
         vendor: "Prometheus API", baseUrl: `${sources.prometheusUrl.replace(/\/+$/, "")}/api/v1`,
@@ -63,7 +63,7 @@ async function readPrometheus(sources: MetricSources, apps: Readonly<Record<AppK
     const q = sloQueries(apps, range);
     const read = async (expr: string, direction: "max" | "min", none: string, scale = 1): Promise<Reading> => {
         try {
-            const body = await http.send<{ data: { result: Sample[] } }>({ method: "GET", path: "/query", query: { query: expr } });
+            const body = await http.send<{ data: { result: Sample[] } }>({ method: "GET", path: "/query", query: { query: expr, time: now.getTime() / 1000 } }); // one instant for every number
             return worst(body.data.result, direction, scale) ?? { missing: none };
         } catch (err) {
             return { missing: (err as Error).message };
