@@ -9,6 +9,7 @@ import { strict as assert } from "node:assert";
 import { APPS } from "../../../components/catalog";
 import { SECRET_NAMES_AS_KEYS } from "../../../components/config/validate";
 import { METRICS } from "../../../components/monitoring/metrics";
+import { ALERT_NAMES } from "../../../components/monitoring/rules";
 import type { CommandContext } from "../../../ops/cli";
 import { runStatus } from "../../../ops/status/command";
 import { rangeSince } from "../../../ops/status/metrics";
@@ -21,8 +22,8 @@ import { call } from "../../helpers/sandbox";
 import { type StackHarness, stackHarness, testPulumi } from "../../helpers/stack";
 
 const MCP = APPS.llamaindexMcp.name;
-/** Every answer of the MCP app is this slow, so its p95 falls in the (50 ms, 100 ms] bucket. */
-const MCP_LATENCY_MS = 60;
+/** Every answer of the MCP app is this slow, so its p95 falls in the (250 ms, 500 ms] bucket, under the 500 ms target. */
+const MCP_LATENCY_MS = 300;
 
 describe("launch status on the sandbox (real engine, real Prometheus)", function () {
     this.timeout(300_000);
@@ -38,6 +39,11 @@ describe("launch status on the sandbox (real engine, real Prometheus)", function
         await testPulumi();
         sandbox = await startSandbox({ timeScale: 0.01, monitoring: true });
         sandbox.faults.set({ seed: 1, rules: [{ kind: "latency", servers: [MCP], latencyMs: MCP_LATENCY_MS }] });
+        // 5xx before launch: they stay out of the numbers, and Prometheus extrapolates the 5xx series over the window
+        // as it does the others (a counter still at 0 when the window opens is not extrapolated back past its zero)
+        sandbox.llamaindexMcp.healthy = false;
+        assert.deepEqual(await health(20), Array(20).fill(503));
+        sandbox.llamaindexMcp.healthy = true;
         h = stackHarness(sandbox);
         upStarted = Date.now();
         const up = await h.up();
@@ -78,10 +84,15 @@ describe("launch status on the sandbox (real engine, real Prometheus)", function
     }
 
     /** 5xx share of the MCP app's answers in the window, from the sandbox's own log (what the test generated, plus probes). */
-    function mcpErrorRate(from: number, to: number): { percent: number; total: number } {
+    function mcpErrorRate(from: number, to: number): { percent: number; errors: number; total: number } {
         const answers = sandbox!.log.filter((e) => e.server === MCP && e.end >= from && e.end <= to);
         const errors = answers.filter((e) => e.status === "dropped" || e.status >= 500).length;
-        return { percent: (100 * errors) / answers.length, total: answers.length };
+        return { percent: (100 * errors) / answers.length, errors, total: answers.length };
+    }
+
+    /** `n` GETs of the MCP app's /health at once; their statuses. */
+    async function health(n: number): Promise<number[]> {
+        return Promise.all(Array.from({ length: n }, async () => (await call(`${sandbox!.urls["hotdash-llamaindex-mcp"]}/health`)).status));
     }
 
     async function insertApprovals(status: string, n: number): Promise<void> {
@@ -102,7 +113,7 @@ describe("launch status on the sandbox (real engine, real Prometheus)", function
         for (let i = 0; i < 3; i++) sandbox!.chatwoot.emit("message_created", { id: 500 + i, content: "where is my order?", message_type: "incoming", conversation: { id: 42 + i } });
         await insertApprovals("approved", 9);
         await insertApprovals("rejected", 3);
-        for (let i = 0; i < 20; i++) assert.equal((await call(`${sandbox!.urls["hotdash-llamaindex-mcp"]}/health`)).status, 200);
+        assert.deepEqual(await health(20), Array(20).fill(200));
         await scraped();
         assert.equal(sandbox!.agentService.counts.verified, 3);
 
@@ -114,13 +125,12 @@ describe("launch status on the sandbox (real engine, real Prometheus)", function
         assert.equal(shown(t, "Webhook Delivery"), "100.00%");
         assert.equal(shown(t, "Error Rate"), "0.00%");
         assert.equal(shown(t, "Uptime"), "100.00%");
-        // every MCP answer took 60 ms or a little more: the slowest app's p95 is inside the (50, 100] ms bucket, at
-        // 97.5 ms when every answer is in it (Prometheus interpolates linearly), a little higher for each one above
+        // every MCP answer took 300 ms or a little more: the slowest app's p95 is inside the (250, 500] ms bucket, at
+        // 487.5 ms when every answer is in it (Prometheus interpolates linearly), a little higher for each one above
         const answers = sandbox!.log.filter((e) => e.server === MCP && e.end >= status.launchedAt!.getTime());
-        const inBucket = answers.filter((e) => e.end - e.at > 50 && e.end - e.at <= 100).length;
-        assert.ok(inBucket / answers.length > 0.95, `${inBucket} of ${answers.length} MCP answers took 50-100 ms: the machine is too busy for this check`);
-        const p95 = Number(shown(t, "Response Time (p95)").replace(" ms", ""));
-        assert.ok(p95 >= 97 && p95 <= 100, `p95 ${p95} ms`);
+        const inBucket = answers.filter((e) => e.end - e.at > 250 && e.end - e.at <= 500).length;
+        assert.equal(inBucket, answers.length, `${inBucket} of ${answers.length} MCP answers took 250-500 ms: the machine is too busy for this check`);
+        assert.equal(shown(t, "Response Time (p95)"), `${Math.round(1000 * (0.25 + 0.25 * 0.95))} ms`);
         // each draft took well under 250 ms: inside the first bucket
         assert.equal(shown(t, "Draft Generation (p95)"), `${(0.25 * 0.95).toFixed(2)} s`);
         assert.equal(update.colour, "green", t);
@@ -131,9 +141,10 @@ describe("launch status on the sandbox (real engine, real Prometheus)", function
     it("turns red once the error rate passes its threshold: 5xx from an unhealthy app, a rejected delivery", async () => {
         sandbox!.chatwoot.emit("message_created", { id: 600, content: "forged", message_type: "incoming", conversation: { id: 7 } }, { secretOverride: "not-the-secret" });
         sandbox!.llamaindexMcp.healthy = false;
-        for (let i = 0; i < 40; i++) assert.equal((await call(`${sandbox!.urls["hotdash-llamaindex-mcp"]}/health`)).status, 503);
+        assert.deepEqual(await health(40), Array(40).fill(503));
+        await waitFor("a failed probe of the MCP app", async () => (await promValue(`${METRICS.probeSuccess.name}{app="${MCP}"} == 0`)) === 0 || undefined, 20_000);
         sandbox!.llamaindexMcp.healthy = true;
-        for (let i = 0; i < 60; i++) assert.equal((await call(`${sandbox!.urls["hotdash-llamaindex-mcp"]}/health`)).status, 200);
+        assert.deepEqual(await health(60), Array(60).fill(200));
         await scraped();
 
         const now = new Date();
@@ -146,11 +157,13 @@ describe("launch status on the sandbox (real engine, real Prometheus)", function
         assert.equal(shown(t, "Webhook Delivery"), "75.00%", "3 verified, 1 rejected");
         assert.equal(shown(t, "Approvals Processed"), "12");
 
-        // the error rate against the log: exact but for the probes at the window's edges (one a second)
+        // the error rate against the log: exact but for the probes (one a second) between T-0 and Prometheus' first
+        // sample in the window, and after its last one: up to 3 answers
         const expected = mcpErrorRate(status.launchedAt!.getTime(), now.getTime());
+        assert.ok(expected.errors >= 40 && expected.errors < 60, `${expected.errors} 5xx: the test's 40 and the failed probes, none from before T-0`);
         const rate = Number(shown(t, "Error Rate").replace("%", ""));
-        assert.ok(Math.abs(rate - expected.percent) <= (100 * 2) / expected.total, `error rate ${rate} %, the log says ${expected.percent.toFixed(2)} % of ${expected.total}`);
-        assert.ok(expected.percent > 20, `the log says ${expected.percent} %`);
+        const slack = 100 * expected.errors * (1 / (expected.total - 3) - 1 / expected.total) + 0.005;
+        assert.ok(Math.abs(rate - expected.percent) <= slack, `error rate ${rate} %, the log says ${expected.percent.toFixed(2)} % (${expected.errors} of ${expected.total})`);
 
         // uptime: the MCP app's probe results over the same window, read raw from Prometheus at the same instant
         const range = rangeSince(status.launchedAt!, now);
@@ -163,6 +176,13 @@ describe("launch status on the sandbox (real engine, real Prometheus)", function
         assert.ok(issues.includes(`- Error Rate ${rate.toFixed(2)}% on ${MCP} misses the target (< 0.10%)`), issues.join("\n"));
         assert.ok(issues.includes(`- Webhook Delivery 75.00% on ${APPS.agentService.name} misses the target (> 99.00%)`), issues.join("\n"));
         assert.ok(issues.some((i) => i.startsWith(`- Uptime `) && i.endsWith(` on ${MCP} misses the target (> 99.50%)`)), issues.join("\n"));
+    });
+
+    it("the error-rate alert reaches Slack on its own too, through the stack's rules and Alertmanager", async () => {
+        const title = `[FIRING] ${ALERT_NAMES.errorRate} ${MCP}`;
+        const alert = await waitFor(title, async () => sandbox!.slack.messages.find((m) =>
+            (m as { attachments?: Array<{ title?: string }> }).attachments?.[0]?.title === title), 30_000);
+        printed.push(JSON.stringify(alert));
     });
 
     it("--post sends the update it printed to the alert channel's Slack webhook; exit 1 when red", async () => {
