@@ -1,7 +1,8 @@
 /**
  * `launch status --stack S [--post] [--watch DURATION]`: the checklist's status update from real data, coloured by
  * its thresholds; `--post` sends each update to the alert channel's Slack webhook, `--watch` repeats it every 30
- * minutes for the duration. Exit 0 when the (last) update is green or yellow, 1 when it is red, 2 on an error.
+ * minutes for the duration; `--prometheus URL` reads the stack's own Prometheus (which has the health probes) instead
+ * of Fly's managed one. Exit 0 when the (last) update is green or yellow, 1 when it is red, 2 on an error.
  * `LAUNCH_STATUS_TIME_SCALE` (tests) shrinks the waits between updates.
  */
 import { loadStackFile } from "../../components/config/load";
@@ -31,19 +32,36 @@ function timeScale(env: Readonly<Record<string, string | undefined>>): number {
     return n;
 }
 
+/** `--prometheus URL`: an http(s) base URL, such as `fly proxy`'s http://127.0.0.1:9090. */
+export function parsePrometheusUrl(value: string): string {
+    let url: URL | undefined;
+    try {
+        url = new URL(value);
+    } catch {
+        url = undefined;
+    }
+    if (!url || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search) {
+        throw new UsageError(`--prometheus "${value}" is not a Prometheus base URL such as http://127.0.0.1:9090 (\`fly proxy 9090 -a hotdash-monitor\`)`);
+    }
+    return value.replace(/\/+$/, "");
+}
+
 export async function runStatus(ctx: CommandContext, opts: StatusRunOptions = {}): Promise<number> {
     const env = opts.env ?? process.env;
     const stack = requireStack(ctx);
     const watchFor = typeof ctx.options["watch"] === "string" ? parseWatch(ctx.options["watch"]) : undefined;
     const scale = timeScale(env);
     const post = ctx.options["post"] === true;
+    const prometheusUrl = typeof ctx.options["prometheus"] === "string" ? parsePrometheusUrl(ctx.options["prometheus"]) : undefined;
     const config = loadStackFile(ctx.projectDir, stack, env);
     const sandboxed = config.environment === "sandbox";
     if (sandboxed && !(await sandboxInstance(config.fly.apiUrl))) {
         throw new Error(`no sandbox answers at ${config.fly.apiUrl}; start it with its monitoring (SANDBOX_MONITORING=1 npm run sandbox)`);
     }
     const pulumi = await locatePulumi({ onProgress: ctx.out });
-    const status: StatusContext = await prepareStatus(config, opts.target ?? projectTarget(ctx.projectDir, stack, sandboxed), pulumi, env);
+    const status: StatusContext = await prepareStatus(config, opts.target ?? projectTarget(ctx.projectDir, stack, sandboxed), pulumi, {
+        env, ...(prometheusUrl ? { prometheusUrl } : {}),
+    });
     let last = 0;
     const once = async (): Promise<void> => {
         const update = await readStatus(status, { cadenceMs: CADENCE_MS });
@@ -70,8 +88,8 @@ export async function runStatus(ctx: CommandContext, opts: StatusRunOptions = {}
 export const statusCommand: Command = {
     name: "status",
     summary: "the checklist's status update from live metrics; --post sends it to Slack, --watch repeats it every 30 min",
-    usage: "launch status --stack <stack> [--post] [--watch <duration>]",
-    options: ["stack", "watch"],
+    usage: "launch status --stack <stack> [--post] [--watch <duration>] [--prometheus <url>]",
+    options: ["stack", "watch", "prometheus"],
     flags: ["post"],
     run: (ctx) => runStatus(ctx),
 };

@@ -10,10 +10,10 @@ import { HttpClient } from "../../providers/http";
 import type { Reading, StatusMetrics } from "./evaluate";
 
 export interface MetricSources {
-    /** Base of a Prometheus HTTP API (`<base>/api/v1/query`): Fly's managed Prometheus for the org. */
+    /** Base of a Prometheus HTTP API (`<base>/api/v1/query`): Fly's managed Prometheus for the org, or the stack's own. */
     readonly prometheusUrl: string;
-    /** Fly token that may read the org's metrics (secret). */
-    readonly prometheusToken: string;
+    /** Fly token that may read the org's metrics (secret), for Fly's managed Prometheus; none for the stack's own. */
+    readonly prometheusToken?: string;
     /** Supabase project URL (PostgREST at `<url>/rest/v1`). */
     readonly supabaseUrl: string;
     /** Service role key (secret). */
@@ -54,10 +54,11 @@ export async function readMetrics(sources: MetricSources, apps: Readonly<Record<
 }
 
 async function readPrometheus(sources: MetricSources, apps: Readonly<Record<AppKey, { readonly name: string }>>, range: string, now: Date): Promise<Pick<StatusMetrics, "uptimePercent" | "errorRatePercent" | "latencyP95Ms" | "webhookDeliveryPercent" | "draftGenerationSeconds">> {
-    const authorization = flyAuthorization(sources.prometheusToken);
+    const token = sources.prometheusToken;
+    const authorization = token ? flyAuthorization(token) : undefined;
     const http = new HttpClient({
         vendor: "Prometheus API", baseUrl: `${sources.prometheusUrl.replace(/\/+$/, "")}/api/v1`,
-        authHeaders: () => ({ authorization }), retry: { attempts: 3 }, timeoutMs: 20_000,
+        authHeaders: (): Record<string, string> => (authorization ? { authorization } : {}), retry: { attempts: 3 }, timeoutMs: 20_000,
         errorMessage: (b) => (b as { error?: string } | undefined)?.error,
     });
     const q = sloQueries(apps, range);
@@ -70,7 +71,8 @@ async function readPrometheus(sources: MetricSources, apps: Readonly<Record<AppK
         }
     };
     const [uptimePercent, errorRatePercent, latencyP95Ms, webhookDeliveryPercent, draftGenerationSeconds] = await Promise.all([
-        read(q.uptimePercent, "min", "no health probe since T-0"),
+        // Fly's managed Prometheus has the edge's and the apps' metrics, the probes are the stack's own Prometheus'
+        read(q.uptimePercent, "min", token ? "no health probe in Fly's metrics: the probes are in hotdash-monitor's Prometheus; `fly proxy 9090 -a hotdash-monitor` and add --prometheus http://127.0.0.1:9090" : "no health probe since T-0"),
         read(q.errorRatePercent, "max", "no response at Fly's edge since T-0"),
         read(q.latencyP95Seconds, "max", "no response at Fly's edge since T-0", 1000),
         read(q.webhookDeliveryPercent, "min", "no webhook delivery since T-0"),

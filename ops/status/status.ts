@@ -2,7 +2,7 @@
  * `launch status` as functions, for the command and for `launch rehearse`: prepare once (config, T-0 and secrets
  * from the stack), then read an update as often as wanted and post it to the alert channel's Slack webhook.
  */
-import type { LaunchConfig } from "../../components/config/types";
+import type { LaunchConfig, SecretName } from "../../components/config/types";
 import { FLY_API_URL } from "../../components/monitoring/prometheus";
 import { HttpClient } from "../../providers/http";
 import type { LocatedPulumi } from "../toolchain/locate";
@@ -42,16 +42,24 @@ export interface StatusContext {
     readonly secrets: readonly string[];
 }
 
-export async function prepareStatus(config: LaunchConfig, target: StackTarget, pulumi: LocatedPulumi,
-    env: Readonly<Record<string, string | undefined>> = process.env): Promise<StatusContext> {
+export interface PrepareOptions {
+    /** A Prometheus to read instead of Fly's managed one: the stack's own (hotdash-monitor, through `fly proxy`), sent no token. */
+    readonly prometheusUrl?: string;
+    readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+export async function prepareStatus(config: LaunchConfig, target: StackTarget, pulumi: LocatedPulumi, opts: PrepareOptions = {}): Promise<StatusContext> {
     // the read-only metrics token where there is one; the sandbox has none, and an org token reads metrics too
-    const token = config.secrets.flyMetricsToken ? "flyMetricsToken" : "flyApiToken";
-    const facts = await readStackFacts(config, target, pulumi, [token, "supabaseServiceRoleKey", "alertSlackWebhookUrl"], env);
+    const token: SecretName | undefined = opts.prometheusUrl ? undefined : config.secrets.flyMetricsToken ? "flyMetricsToken" : "flyApiToken";
+    const facts = await readStackFacts(config, target, pulumi, [...(token ? [token] : []), "supabaseServiceRoleKey", "alertSlackWebhookUrl"], opts.env);
     const s = facts.secrets;
     return {
         config,
         ...(facts.launchedAt ? { launchedAt: facts.launchedAt } : {}),
-        sources: { prometheusUrl: flyPrometheusUrl(config), prometheusToken: s[token]!, supabaseUrl: config.supabase.url, serviceRoleKey: s.supabaseServiceRoleKey! },
+        sources: {
+            prometheusUrl: opts.prometheusUrl ?? flyPrometheusUrl(config), ...(token ? { prometheusToken: s[token]! } : {}),
+            supabaseUrl: config.supabase.url, serviceRoleKey: s.supabaseServiceRoleKey!,
+        },
         slackWebhookUrl: s.alertSlackWebhookUrl!,
         secrets: Object.values(s).filter((v): v is string => !!v),
     };

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { type CommandContext, UsageError } from "../../../ops/cli";
-import { runStatus, statusCommand } from "../../../ops/status/command";
+import { parsePrometheusUrl, runStatus, statusCommand } from "../../../ops/status/command";
 import { sandboxStackConfig } from "../../../sandbox";
 import { freePort } from "../../helpers/prometheus";
 
@@ -25,14 +25,17 @@ describe("launch status: the command line", () => {
     const ctx = (options: Record<string, string | boolean>): CommandContext => ({ options, positionals: [], projectDir: dir, out: () => undefined, err: () => undefined });
 
     it("is listed with its usage", () => {
-        assert.equal(statusCommand.usage, "launch status --stack <stack> [--post] [--watch <duration>]");
-        assert.deepEqual([statusCommand.options, statusCommand.flags], [["stack", "watch"], ["post"]]);
+        assert.equal(statusCommand.usage, "launch status --stack <stack> [--post] [--watch <duration>] [--prometheus <url>]");
+        assert.deepEqual([statusCommand.options, statusCommand.flags], [["stack", "watch", "prometheus"], ["post"]]);
     });
 
     it("refuses a bad --watch or time scale with the fix, before reading anything", async () => {
         await assert.rejects(runStatus(ctx({ stack: "sandbox", watch: "1d" })), (e: Error) => e instanceof UsageError && e.message === '--watch "1d" is not a duration such as 30m, 8h or 24h');
         await assert.rejects(runStatus(ctx({ stack: "sandbox" }), { env: { LAUNCH_STATUS_TIME_SCALE: "fast" } }),
             (e: Error) => e instanceof UsageError && e.message === 'LAUNCH_STATUS_TIME_SCALE must be a number in (0, 1], not "fast"');
+        await assert.rejects(runStatus(ctx({ stack: "sandbox", prometheus: "127.0.0.1:9090" })),
+            (e: Error) => e instanceof UsageError && e.message === '--prometheus "127.0.0.1:9090" is not a Prometheus base URL such as http://127.0.0.1:9090 (`fly proxy 9090 -a hotdash-monitor`)');
+        assert.equal(parsePrometheusUrl("http://127.0.0.1:9090/"), "http://127.0.0.1:9090");
         await assert.rejects(runStatus(ctx({})), (e: Error) => e instanceof UsageError && e.message === "--stack <name> is required (sandbox or prod)");
     });
 

@@ -198,6 +198,17 @@ describe("launch status on the sandbox (real engine, real Prometheus)", function
         printed.push(...ctx.lines, JSON.stringify(sent));
     });
 
+    it("--prometheus reads the stack's own Prometheus instead of Fly's managed one: the same numbers", async () => {
+        const ctx = context({ stack: "sandbox", prometheus: sandbox!.monitoring!.prometheusUrl }, h!.workDir);
+        assert.equal(await runStatus(ctx, { target: h!.target }), 1, ctx.lines.join("\n"));
+        const t = ctx.lines.join("\n");
+        assert.equal(shown(t, "Webhook Delivery"), "75.00%");
+        assert.equal(shown(t, "Approvals Processed"), "12");
+        assert.match(shown(t, "Uptime"), /^\d+\.\d\d%$/);
+        assert.match(shown(t, "Error Rate"), /^\d+\.\d\d%$/);
+        printed.push(...ctx.lines);
+    });
+
     it("--watch repeats on the cadence (scaled) with a countdown line per minute off a terminal: two updates in 30m", async () => {
         const ctx = context({ stack: "sandbox", watch: "30m" }, h!.workDir);
         const code = await runStatus(ctx, { target: h!.target, tty: false, env: { ...process.env, LAUNCH_STATUS_TIME_SCALE: "0.001" } });
