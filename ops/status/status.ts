@@ -4,7 +4,7 @@
  */
 import type { LaunchConfig, SecretName } from "../../components/config/types";
 import { FLY_API_URL } from "../../components/monitoring/prometheus";
-import { HttpClient } from "../../providers/http";
+import { HttpClient, redact } from "../../providers/http";
 import type { LocatedPulumi } from "../toolchain/locate";
 import type { StackTarget } from "../workspace";
 import { type Colour, evaluate, type Evaluation, type StatusMetrics, targetsFrom } from "./evaluate";
@@ -84,7 +84,8 @@ export async function readStatus(ctx: StatusContext, opts: { readonly now?: Date
     // no T-0 is missing data: at best yellow
     const colour = ctx.launchedAt || evaluation.colour === "red" ? evaluation.colour : "yellow";
     const withLaunch = { ...evaluation, colour, issues: [...before, ...evaluation.issues] };
-    const text = renderUpdate({ evaluation: withLaunch, at, ...(ctx.launchedAt ? { launchedAt: ctx.launchedAt } : {}), nextCheck: new Date(at.getTime() + (opts.cadenceMs ?? CADENCE_MS)) });
+    // the numbers and names come from vendors' answers: nothing the stack keeps secret may pass through
+    const text = redact(renderUpdate({ evaluation: withLaunch, at, ...(ctx.launchedAt ? { launchedAt: ctx.launchedAt } : {}), nextCheck: new Date(at.getTime() + (opts.cadenceMs ?? CADENCE_MS)) }), ctx.secrets);
     return { at, colour, metrics, evaluation: withLaunch, text };
 }
 

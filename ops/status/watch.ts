@@ -47,6 +47,8 @@ export interface WatchOptions {
     readonly countdown: Countdown;
     /** One update; its number counts from 1. */
     update(n: number): Promise<void>;
+    /** Told about an update that failed; the watch goes on (a Slack outage must not end a 24-hour watch). Defaults to rethrowing. */
+    readonly onError?: (err: Error, n: number) => void;
     /** Defaults to a timer. */
     readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -58,7 +60,12 @@ export async function watch(opts: WatchOptions): Promise<number> {
     let n = 0;
     for (let next = 0; next <= opts.durationMs; next += opts.cadenceMs) {
         if (n > 0) await countdown(opts.cadenceMs, scale, opts.countdown, sleep);
-        await opts.update(++n);
+        try {
+            await opts.update(++n);
+        } catch (err) {
+            if (!opts.onError) throw err;
+            opts.onError(err as Error, n);
+        }
     }
     return n;
 }

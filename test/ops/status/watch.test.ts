@@ -47,6 +47,16 @@ describe("launch status --watch", () => {
         assert.equal(slept, 900_000, "30 minutes at time scale 0.5");
     });
 
+    it("goes on after an update that failed, telling onError; without onError the failure ends the watch", async () => {
+        const told: string[] = [];
+        let calls = 0;
+        const base = { durationMs: 3_600_000, cadenceMs: 1_800_000, countdown: { tty: false, write: () => undefined, out: () => undefined }, sleep: async () => undefined };
+        const flaky = async (n: number): Promise<void> => { calls++; if (n === 2) throw new Error("Slack answered 500"); };
+        assert.equal(await watch({ ...base, update: flaky, onError: (e, n) => told.push(`${n}: ${e.message}`) }), 3);
+        assert.deepEqual([calls, told], [3, ["2: Slack answered 500"]]);
+        await assert.rejects(watch({ ...base, update: flaky }), /Slack answered 500/);
+    });
+
     it("on a terminal rewrites one countdown line every second and clears it before the update", async () => {
         const { events } = await run(1_800_000, true);
         assert.deepEqual(events.slice(0, 3), ["update 1", 'write "\\rNext update in 30:00 "', 'write "\\rNext update in 29:59 "']);
