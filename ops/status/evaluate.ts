@@ -3,11 +3,12 @@
  * gathered. Pure. The colour rule:
  *
  * - 🔴 red: a technical metric (uptime, error rate, p95, webhook delivery, draft generation) misses its target;
- * - 🟡 yellow: otherwise, a product metric (approvals processed, approval rate) misses its target, or any metric
- *   has no data;
+ * - 🟡 yellow: otherwise, a product metric (approvals processed, approval rate, the approval queue's depth) misses
+ *   its target, or any metric has no data;
  * - 🟢 green: every metric has data and meets its target.
  *
- * A target is met only when strictly better than the checklist's bound ("Uptime > 99.5 %": 99.5 % misses).
+ * A target is met only when strictly better than the checklist's bound ("Uptime > 99.5 %": 99.5 % misses); the queue
+ * may be as deep as its alert's threshold (the alert fires above it).
  * Operator feedback has no data source and takes no part in the colour.
  */
 import type { MonitoringThresholds } from "../../components/config/types";
@@ -32,6 +33,8 @@ export interface StatusMetrics {
     readonly approvalsProcessed: Reading;
     /** Approved drafts among the processed ones. */
     readonly approvalRatePercent: Reading;
+    /** Drafts waiting for an operator (`pending`). */
+    readonly queueDepth: Reading;
 }
 export type MetricKey = keyof StatusMetrics;
 
@@ -45,8 +48,8 @@ export const CHECKLIST_TARGETS = {
 export interface MetricSpec {
     readonly label: string;
     readonly kind: "technical" | "product";
-    /** The value must be above (`>`) or below (`<`) the target. */
-    readonly op: ">" | "<";
+    /** The value must be above (`>`), below (`<`) or at most (`<=`) the target. */
+    readonly op: ">" | "<" | "<=";
     readonly format: (v: number) => string;
 }
 
@@ -61,6 +64,7 @@ export const METRIC_SPECS: Readonly<Record<MetricKey, MetricSpec>> = {
     webhookDeliveryPercent: { label: "Webhook Delivery", kind: "technical", op: ">", format: percent(2) },
     draftGenerationSeconds: { label: "Draft Generation (p95)", kind: "technical", op: "<", format: (v) => `${v.toFixed(2)} s` },
     approvalRatePercent: { label: "Approval Rate", kind: "product", op: ">", format: percent(1) },
+    queueDepth: { label: "Approval Queue", kind: "product", op: "<=", format: (v) => `${v} pending` },
 };
 
 export type Targets = Readonly<Record<MetricKey, number>>;
@@ -75,6 +79,7 @@ export function targetsFrom(m: MonitoringThresholds): Targets {
         webhookDeliveryPercent: m.webhookDeliveryPercent,
         draftGenerationSeconds: m.draftGenerationSeconds,
         approvalRatePercent: CHECKLIST_TARGETS.approvalRatePercent,
+        queueDepth: m.queueDepth,
     };
 }
 
@@ -110,7 +115,7 @@ export function evaluate(metrics: StatusMetrics, targets: Targets): Evaluation {
             continue;
         }
         const target = targets[key];
-        const met = spec.op === ">" ? reading.value > target : reading.value < target;
+        const met = spec.op === ">" ? reading.value > target : spec.op === "<" ? reading.value < target : reading.value <= target;
         checks.push({ key, label: spec.label, shown: spec.format(reading.value), met });
         if (met) continue;
         misses.push(`${spec.label} ${spec.format(reading.value)}${reading.app ? ` on ${reading.app}` : ""} misses the target (${spec.op} ${spec.format(target)})`);

@@ -82,10 +82,10 @@ async function readPrometheus(sources: MetricSources, apps: Readonly<Record<AppK
 }
 
 /**
- * Drafts processed (any status but `pending`) and the share approved, over the whole table: it is empty at launch
+ * Drafts processed (any status but `pending`), the share approved and the drafts still pending, over the whole table: it is empty at launch
  * (the checklist's "Approval Queue: Verify empty and ready").
  */
-async function readApprovals(sources: MetricSources): Promise<Pick<StatusMetrics, "approvalsProcessed" | "approvalRatePercent">> {
+async function readApprovals(sources: MetricSources): Promise<Pick<StatusMetrics, "approvalsProcessed" | "approvalRatePercent" | "queueDepth">> {
     const key = sources.serviceRoleKey;
     const http = new HttpClient({
         vendor: "Supabase PostgREST", baseUrl: `${sources.supabaseUrl.replace(/\/+$/, "")}/rest/v1`,
@@ -106,9 +106,10 @@ async function readApprovals(sources: MetricSources): Promise<Pick<StatusMetrics
         return {
             approvalsProcessed: { value: processed },
             approvalRatePercent: processed > 0 ? { value: (100 * approved) / processed } : { missing: "no draft processed yet" },
+            queueDepth: { value: pending },
         };
     } catch (err) {
         const missing = `could not count agent_approvals: ${(err as Error).message}`;
-        return { approvalsProcessed: { missing }, approvalRatePercent: { missing } };
+        return { approvalsProcessed: { missing }, approvalRatePercent: { missing }, queueDepth: { missing } };
     }
 }

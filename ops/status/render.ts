@@ -50,6 +50,7 @@ export function renderUpdate(u: UpdateInput): string {
         line("webhookDeliveryPercent"),
         line("draftGenerationSeconds"),
         line("approvalRatePercent"),
+        line("queueDepth"),
         "",
         "Issues:",
         ...(u.evaluation.issues.length ? u.evaluation.issues.map((i) => `- ${i}`) : ["- None"]),

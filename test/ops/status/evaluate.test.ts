@@ -14,6 +14,7 @@ export function healthyMetrics(): StatusMetrics {
         draftGenerationSeconds: { value: 1.2 },
         approvalsProcessed: { value: 12 },
         approvalRatePercent: { value: 75 },
+        queueDepth: { value: 3 },
     };
 }
 
@@ -23,7 +24,7 @@ describe("launch status: evaluation", () => {
     it("takes the technical targets from hotdash:monitoring and the rest from the checklist", () => {
         assert.deepEqual(targetsFrom({ ...DEFAULTS.monitoring, errorRatePercent: 0.5, p95LatencyMs: 800 }), {
             uptimePercent: 99.5, errorRatePercent: 0.5, approvalsProcessed: 10, latencyP95Ms: 800,
-            webhookDeliveryPercent: 99, draftGenerationSeconds: 3, approvalRatePercent: 60,
+            webhookDeliveryPercent: 99, draftGenerationSeconds: 3, approvalRatePercent: 60, queueDepth: 50,
         });
     });
 
@@ -34,7 +35,7 @@ describe("launch status: evaluation", () => {
         assert.deepEqual(e.checks.map((c) => [c.label, c.shown, c.met]), [
             ["Uptime", "100.00%", true], ["Error Rate", "0.00%", true], ["Approvals Processed", "12", true],
             ["Response Time (p95)", "120 ms", true], ["Webhook Delivery", "100.00%", true],
-            ["Draft Generation (p95)", "1.20 s", true], ["Approval Rate", "75.0%", true],
+            ["Draft Generation (p95)", "1.20 s", true], ["Approval Rate", "75.0%", true], ["Approval Queue", "3 pending", true],
         ]);
     });
 
@@ -64,6 +65,11 @@ describe("launch status: evaluation", () => {
         assert.equal(rate.colour, "yellow");
         assert.deepEqual(rate.issues, ["Approval Rate 60.0% misses the target (> 60.0%)"]);
         assert.equal(evaluate(with_({ approvalRatePercent: { value: 60.1 } }), targets).colour, "green");
+        // the queue may be as deep as the alert's threshold, which fires above it
+        assert.equal(evaluate(with_({ queueDepth: { value: 50 } }), targets).colour, "green");
+        const deep = evaluate(with_({ queueDepth: { value: 51 } }), targets);
+        assert.equal(deep.colour, "yellow");
+        assert.deepEqual(deep.issues, ["Approval Queue 51 pending misses the target (<= 50 pending)"]);
     });
 
     it("is yellow when a metric has no data, and says why", () => {

@@ -52,7 +52,7 @@ describe("launch status: sources that fail or have nothing yet", () => {
         assert.deepEqual(m, {
             uptimePercent: { missing: reason }, errorRatePercent: { missing: reason }, latencyP95Ms: { missing: reason },
             webhookDeliveryPercent: { missing: reason }, draftGenerationSeconds: { missing: reason },
-            approvalsProcessed: { value: 1 }, approvalRatePercent: { value: 100 },
+            approvalsProcessed: { value: 1 }, approvalRatePercent: { value: 100 }, queueDepth: { value: 1 },
         });
         const wrongKey = await readMetrics({ ...sources, serviceRoleKey: "wrong-key" }, APP_NAMES, new Date(0), new Date());
         assert.deepEqual(wrongKey.approvalsProcessed, { missing: "could not count agent_approvals: PostgREST answered 401 without a count to HEAD /agent_approvals" });

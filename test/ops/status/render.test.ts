@@ -26,6 +26,7 @@ describe("launch status: the update template", () => {
             "- Webhook Delivery: 100.00%",
             "- Draft Generation (p95): 1.20 s",
             "- Approval Rate: 75.0%",
+            "- Approval Queue: 3 pending",
             "",
             "Issues:",
             "- Error Rate 1.25% on hotdash-llamaindex-mcp misses the target (< 0.10%)",

@@ -122,6 +122,7 @@ describe("launch status on the sandbox (real engine, real Prometheus)", function
         const t = update.text;
         assert.equal(shown(t, "Approvals Processed"), "12", "9 approved + 3 rejected; the 3 pending drafts are not processed");
         assert.equal(shown(t, "Approval Rate"), "75.0%");
+        assert.equal(shown(t, "Approval Queue"), "3 pending", "the drafts of the 3 verified deliveries");
         assert.equal(shown(t, "Webhook Delivery"), "100.00%");
         assert.equal(shown(t, "Error Rate"), "0.00%");
         assert.equal(shown(t, "Uptime"), "100.00%");
