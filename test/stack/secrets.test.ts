@@ -1,13 +1,16 @@
 /**
  * Secret hygiene over everything a run on the real engine produces: Pulumi's checkpoint (serialized providers
- * included), its printed output, its events and errors, and the stack outputs. Every secret value the run knows
+ * included), its printed output, its events and errors, the stack outputs, and `launch status`'s update and Slack
+ * message. Every secret value the run knows
  * (tokens, keys, URLs with passwords, Chatwoot's webhook secret, the generated Chatwoot keys) may appear only
  * encrypted.
  */
 import { strict as assert } from "node:assert";
 import { SECRET_NAMES_AS_KEYS } from "../../components/config/validate";
 import { useSharedSandbox } from "../helpers/sandbox";
-import { stackHarness } from "../helpers/stack";
+import { loadStackFile } from "../../components/config/load";
+import { postStatus, prepareStatus, readStatus } from "../../ops/status/status";
+import { stackHarness, testPulumi } from "../helpers/stack";
 
 describe("secrets in what a run produces (real engine)", function () {
     this.timeout(300000);
@@ -20,6 +23,13 @@ describe("secrets in what a run produces (real engine)", function () {
             const ok = await h.up();
             assert.deepEqual(ok.errors, []);
             produced.push(JSON.stringify(ok.outputs), JSON.stringify(ok.events), ok.text, JSON.stringify(await h.exportState()));
+
+            // launch status: its update (with the metrics API's refusals as reasons: no monitoring here) and the Slack message
+            const status = await prepareStatus(loadStackFile(h.workDir, "sandbox"), h.target, await testPulumi());
+            const update = await readStatus(status);
+            assert.ok(update.text.includes("no data (Prometheus API GET /query failed with 404"), update.text);
+            await postStatus(status, update);
+            produced.push(update.text, JSON.stringify(update.metrics), ...sandbox().slack.messages.map((m) => JSON.stringify(m)));
 
             // a failed deploy and a refused token produce errors: they are scanned too
             const apps = structuredClone(h.config["hotdash:apps"]) as Record<string, Record<string, unknown>>;
