@@ -147,13 +147,17 @@ export async function startMonitoring(input: MonitoringInput): Promise<SandboxMo
         }));
         for (const d of ["am", "tsdb"]) fs.mkdirSync(path.join(dir, d));
 
-        const [blackbox, alertmanager] = await Promise.all([
+        // settled, not all: a daemon that started beside one that failed must be stopped too
+        const first = await Promise.allSettled([
             startDaemon(tool("prometheus-blackbox-exporter"), (port) => [`--config.file=${blackboxConfig}`, `--web.listen-address=127.0.0.1:${port}`], "/-/healthy"),
             startDaemon(tool("prometheus-alertmanager"), (port) => [
                 `--config.file=${amConfig}`, `--storage.path=${path.join(dir, "am")}`, `--web.listen-address=127.0.0.1:${port}`,
                 "--cluster.listen-address=", // no gossip port: one instance
             ], "/-/ready"),
-        ].map((p) => p.then((d) => { daemons.push(d); return d; })));
+        ]);
+        for (const r of first) if (r.status === "fulfilled") daemons.push(r.value);
+        for (const r of first) if (r.status === "rejected") throw r.reason;
+        const [blackbox, alertmanager] = daemons;
         const interval = scaled(15, timeScale);
         const promConfig = prometheusConfig(config.apps, {
             blackboxAddress: blackbox!.address, alertmanagerAddress: alertmanager!.address, ruleFiles: [rules],
