@@ -4,6 +4,7 @@ import { policyCommand } from "./policy";
 import { resetCommand } from "./reset";
 import { rollbackCommand } from "./rollback";
 import { destroyCommand, previewCommand, refreshCommand, upCommand } from "./stack";
+import { statusCommand } from "./status/command";
 import { toolchainCommand } from "./toolchainCommand";
 
-export const COMMANDS: readonly Command[] = [upCommand, previewCommand, refreshCommand, destroyCommand, rollbackCommand, resetCommand, policyCommand, toolchainCommand];
+export const COMMANDS: readonly Command[] = [upCommand, previewCommand, refreshCommand, destroyCommand, rollbackCommand, resetCommand, policyCommand, statusCommand, toolchainCommand];

@@ -14,7 +14,7 @@ import * as path from "node:path";
 import { Stack, type UpdateSummary } from "@pulumi/pulumi/automation";
 import { APPS } from "../components/catalog";
 import { loadStackFile } from "../components/config/load";
-import type { LaunchConfig, SecretName } from "../components/config/types";
+import type { LaunchConfig } from "../components/config/types";
 import { FlyClient } from "../providers/fly/client";
 import { imageDigest } from "../providers/fly/machineConfig";
 import { groupMachines } from "../providers/fly/rollout";
@@ -25,6 +25,8 @@ import {
     rollbackMessage, type RollbackPlan, type RollbackRecord, slackText,
 } from "./rollbackPlan";
 import { ensureSandbox } from "./sandboxControl";
+import { postToSlack } from "./slack";
+import { stackSecrets } from "./stackSecrets";
 import { lineWriter } from "./stack";
 import { locatePulumi, type LocatedPulumi } from "./toolchain/locate";
 import { projectTarget, type StackTarget, workspaceFor } from "./workspace";
@@ -39,15 +41,6 @@ export interface RollbackOptions {
 interface Io {
     readonly out: (line: string) => void;
     readonly err: (line: string) => void;
-}
-
-/** A secret's value from where the validated config found it: the stack (decrypted by the CLI) or the environment. */
-async function secretOf(stack: Stack, config: LaunchConfig, name: SecretName): Promise<string> {
-    const source = config.secrets[name];
-    if (!source) throw new Error(`the stack's config does not provide ${name}`);
-    const value = source.from === "config" ? (await stack.getConfig(source.key)).value : process.env[source.variable];
-    if (!value?.trim()) throw new Error(`${name} is empty: set it with \`pulumi config set --secret hotdash:${name} <value> --stack ${config.stack}\``);
-    return value.trim();
 }
 
 /** The stack's `images` output: per app, per process group. */
@@ -94,13 +87,6 @@ export async function serviceProblems(config: LaunchConfig, fly: FlyClient, expe
         if (failure) problems.push(failure);
     }
     return problems;
-}
-
-/** Posts the checklist's message to the team's Slack incoming webhook; the URL (a secret) never appears in an error. */
-export async function postToSlack(webhookUrl: string, text: string): Promise<void> {
-    const url = new URL(webhookUrl);
-    const http = new HttpClient({ vendor: "Slack incoming webhook", baseUrl: url.origin, retry: { attempts: 1 } });
-    await http.send({ method: "POST", path: url.pathname, body: { text }, secrets: [webhookUrl, url.pathname] });
 }
 
 /**
@@ -161,7 +147,7 @@ export async function rollback(target: StackTarget, config: LaunchConfig, option
     const after = runningImages(await stack.outputs());
     const expected = Object.fromEntries(Object.entries(after).map(([app, groups]) => [app, Object.fromEntries(Object.entries(groups).map(([g, i]) => [g, i.currentImage]))]));
     for (const s of plan.steps) for (const g of Object.keys(expected[s.app] ?? {})) expected[s.app]![g] = s.to;
-    const fly = new FlyClient({ apiUrl: config.fly.apiUrl, token: await secretOf(stack, config, "flyApiToken") });
+    const fly = new FlyClient({ apiUrl: config.fly.apiUrl, token: (await stackSecrets(stack, config, ["flyApiToken"])).flyApiToken });
     const problems = await serviceProblems(config, fly, expected);
     if (problems.length) {
         io.err(`launch rollback: the redeploy finished, but not every service is healthy:\n${problems.map((p) => `  - ${p}`).join("\n")}`);
@@ -172,7 +158,7 @@ export async function rollback(target: StackTarget, config: LaunchConfig, option
 
     const text = slackText(target.stack, plan.steps, options.reason);
     try {
-        await postToSlack(await secretOf(stack, config, "alertSlackWebhookUrl"), text);
+        await postToSlack((await stackSecrets(stack, config, ["alertSlackWebhookUrl"])).alertSlackWebhookUrl, text);
         io.out(`Posted to Slack: ${text.split("\n")[0]}`);
     } catch (e) {
         io.err(`launch rollback: the rollback is done, but posting to Slack failed: ${(e as Error).message}\nPost this to the team's channel by hand:\n${text}`);

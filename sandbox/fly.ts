@@ -122,6 +122,8 @@ export class FlyServer extends VendorServer {
     checkMs = 500;
     /** Real milliseconds before an ACME certificate is issued. */
     certificateMs = 2000;
+    /** Fly's managed Prometheus query API (`/api/v1/<endpoint>`), served in monitoring mode; absent otherwise. */
+    prometheus?: (req: SandboxRequest) => Promise<SandboxResponse>;
 
     constructor(ctx: SandboxContext) {
         super("fly", ctx);
@@ -214,6 +216,7 @@ export class FlyServer extends VendorServer {
 
     /** Per action, per machine (or per app when the call names no machine). */
     protected override rateLimit(req: SandboxRequest): { refuse?: SandboxResponse } {
+        if (req.path.startsWith("/prometheus/")) return {}; // api.fly.io, not the Machines API and its buckets
         const action = req.operationId ?? `${req.method} ${req.path}`;
         const target = req.params["machine_id"] ?? req.params["app_name"] ?? "";
         const spec = action === "Machines_show" ? GET_MACHINE_BUCKET : DEFAULT_BUCKET;
@@ -351,6 +354,18 @@ export class FlyServer extends VendorServer {
         this.secretRoutes();
         this.networkRoutes();
         this.volumeRoutes();
+        this.prometheusRoutes();
+    }
+
+    /** `https://api.fly.io/prometheus/<org>/api/v1/...`: an org's token reads that org's metrics. */
+    private prometheusRoutes(): void {
+        const handler = (req: SandboxRequest): SandboxResponse | Promise<SandboxResponse> => {
+            const scope = this.scope(req)!;
+            if (!("org" in scope) || scope.org !== req.params["org"]) return { status: 403, body: { error: "unauthorized" } };
+            if (!this.prometheus) return { status: 404, body: { error: "the sandbox runs without monitoring: start it with startSandbox({ monitoring: true })" } };
+            return this.prometheus(req);
+        };
+        this.route("GET", "/prometheus/{org}/api/v1/{endpoint}", handler); // GET only: the server parses bodies as JSON, not forms
     }
 
     private appRoutes(): void {

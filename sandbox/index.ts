@@ -11,6 +11,7 @@ import { AgentServiceServer } from "./agentService";
 import { ChatwootServer } from "./chatwoot";
 import { FaultInjector, type FaultPlan } from "./faults";
 import { FlyServer } from "./fly";
+import { type SandboxMonitoring, startMonitoring } from "./monitoring";
 import { PostgrestServer, Tables } from "./postgrest";
 import type { LoggedRequest, SandboxContext, VendorServer } from "./server";
 import { SlackServer, SLACK_WEBHOOK_PATH } from "./slack";
@@ -27,6 +28,8 @@ export interface SandboxOptions {
     readonly faults?: FaultPlan;
     /** File the sandbox keeps its state in across restarts (read at start, written as it changes and at stop). Defaults to none: memory only. */
     readonly stateFile?: string;
+    /** Run the real Prometheus, blackbox exporter and Alertmanager against the apps, and Fly's metrics API on the Fly server (sandbox/monitoring.ts). Defaults to false: boot stays fast. */
+    readonly monitoring?: boolean;
 }
 
 export interface Sandbox {
@@ -37,6 +40,8 @@ export interface Sandbox {
     readonly agentService: AgentServiceServer;
     readonly llamaindexMcp: AppServer;
     readonly slack: SlackServer;
+    /** The monitoring daemons, in monitoring mode. */
+    readonly monitoring?: SandboxMonitoring;
     /** Base URL of every server, by name. */
     readonly urls: Readonly<Record<SandboxServerName | "hotdash-chatwoot", string>>;
     readonly faults: FaultInjector;
@@ -86,11 +91,18 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         }
         throw err;
     }
+    let monitoring: SandboxMonitoring | undefined;
+    if (opts.monitoring) {
+        try {
+            monitoring = await startMonitoring({ urls: serverUrls(servers), log, timeScale: ctx.timeScale, stackConfig: sandboxStackConfig(serverUrls(servers)) });
+        } catch (err) {
+            await Promise.all(started.map((s) => s.close()));
+            throw err;
+        }
+        fly.prometheus = monitoring.query;
+    }
     const persistence = opts.stateFile ? persist(opts.stateFile, servers) : undefined;
-    const urls = {
-        ...Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])),
-        "hotdash-chatwoot": chatwoot.url, // Chatwoot is the hotdash-chatwoot app
-    } as Record<SandboxServerName | "hotdash-chatwoot", string>;
+    const urls = serverUrls(servers);
 
     const reset = (): void => {
         for (const s of Object.values(servers)) s.reset();
@@ -100,15 +112,22 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     };
     ctx.resetAll = reset;
     return {
-        fly, supabase, supabaseRest, chatwoot, agentService, llamaindexMcp, slack, urls, faults, log, instance: ctx.instance,
+        fly, supabase, supabaseRest, chatwoot, agentService, llamaindexMcp, slack, ...(monitoring ? { monitoring } : {}), urls, faults, log, instance: ctx.instance,
         mutatingRequests: (server) => log.filter((r) => r.method !== "GET" && r.method !== "HEAD" && (!server || r.server === server)),
         stackConfig: () => sandboxStackConfig(urls),
         reset,
         stop: async () => {
-            await Promise.all(Object.values(servers).map((s) => s.close()));
+            await Promise.all([...Object.values(servers).map((s) => s.close()), monitoring?.stop()]);
             persistence?.stop();
         },
     };
+}
+
+function serverUrls(servers: Readonly<Record<SandboxServerName, VendorServer>>): Record<SandboxServerName | "hotdash-chatwoot", string> {
+    return {
+        ...Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])),
+        "hotdash-chatwoot": servers.chatwoot.url, // Chatwoot is the hotdash-chatwoot app
+    } as Record<SandboxServerName | "hotdash-chatwoot", string>;
 }
 
 /** Where the sandbox of a project keeps its state, relative to the project directory. */

@@ -2,7 +2,8 @@
  * `npm run sandbox`: starts every sandbox server on the ports `Pulumi.sandbox.yaml` names, prints one
  * `SANDBOX <name> <url>` line per server, and runs until Ctrl-C (or SIGTERM), when it closes them all.
  * `SANDBOX_FAULTS=<seed>:<rate>` injects that share of random faults, `SANDBOX_TIME_SCALE` shrinks its clocks, and
- * `SANDBOX_FREE_PORTS=1` picks free ports instead (for running beside another sandbox). It keeps its state in
+ * `SANDBOX_FREE_PORTS=1` picks free ports instead (for running beside another sandbox), `SANDBOX_MONITORING=1` runs the
+ * real Prometheus, blackbox exporter and Alertmanager against it (what `launch status` reads). It keeps its state in
  * `.sandbox/sandbox.json` (`SANDBOX_STATE_FILE` names another; `npx launch reset --stack sandbox` empties it).
  */
 import { randomFaults } from "./faults";
@@ -20,7 +21,8 @@ async function main(): Promise<void> {
     const timeScale = Number(process.env["SANDBOX_TIME_SCALE"] ?? 1);
     const ports = process.env["SANDBOX_FREE_PORTS"] === "1" ? {} : SANDBOX_PORTS;
     const stateFile = process.env["SANDBOX_STATE_FILE"] ?? SANDBOX_STATE_FILE;
-    const sandbox = await startSandbox({ ports, timeScale, stateFile, ...(faults ? { faults } : {}) });
+    const monitoring = process.env["SANDBOX_MONITORING"] === "1";
+    const sandbox = await startSandbox({ ports, timeScale, stateFile, monitoring, ...(faults ? { faults } : {}) });
     for (const [name, url] of Object.entries(sandbox.urls)) console.log(`SANDBOX ${name} ${url}`);
     console.log(`sandbox ready, state in ${stateFile}; Ctrl-C stops it`);
     let stopping = false;

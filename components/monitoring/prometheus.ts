@@ -8,6 +8,9 @@ import { APPS, APP_KEYS, type AppKey } from "../catalog";
 import { BLACKBOX_MODULE } from "./blackbox";
 import { METRICS, seriesName } from "./metrics";
 
+/** Fly's platform API, where the org's managed Prometheus is (`/prometheus/<org>/`). */
+export const FLY_API_URL = "https://api.fly.io";
+
 export interface PrometheusOptions {
     /** `host:port` of the blackbox exporter. */
     readonly blackboxAddress: string;
@@ -75,7 +78,7 @@ export function renderPrometheusConfig(apps: Readonly<Record<AppKey, { readonly 
 
 /** Only the series the rules read, only for our apps: federation is billed and slow for anything broader. */
 function federation(appNames: readonly string[], fed: NonNullable<PrometheusOptions["flyFederation"]>): object {
-    const api = new URL(fed.apiUrl ?? "https://api.fly.io");
+    const api = new URL(fed.apiUrl ?? FLY_API_URL);
     const metrics = [METRICS.edgeResponses, METRICS.edgeResponseTime, METRICS.webhookDeliveries, METRICS.draftGeneration, METRICS.approvalQueueDepth];
     return {
         job_name: "fly-federate",

@@ -50,26 +50,57 @@ export function healthWindow(window: string): string {
     return seconds(window) <= seconds(MAX_HEALTH_WINDOW) ? window : MAX_HEALTH_WINDOW;
 }
 
-export function alertRules(input: RulesInput): AlertRule[] {
-    const { monitoring: m, apps, stack } = input;
-    const r = input.rateRange ?? DEFAULT_RATE_RANGE;
+/**
+ * The PromQL of each success metric, per `app`, over a range: the alert rules compare these with the thresholds, and
+ * `launch status` reads the same expressions over the time since launch. Percentages are 0-100, times in seconds.
+ */
+export interface SloQueries {
+    readonly errorRatePercent: string;
+    readonly latencyP95Seconds: string;
+    readonly webhookDeliveryPercent: string;
+    readonly draftGenerationSeconds: string;
+    readonly queueDepth: string;
+    /** Per app and probed URL; 0 when the last probe failed. */
+    readonly healthProbe: string;
+    /** Share of successful health probes over the range (the worst URL of the app). */
+    readonly uptimePercent: string;
+}
+
+export function sloQueries(apps: RulesInput["apps"], range: string): SloQueries {
     const names = Object.values(apps).map((a) => a.name);
     for (const n of names) if (!/^[a-z0-9-]+$/.test(n)) throw new Error(`app name "${n}" is not a Fly app name`);
     const ours = `app=~"${names.join("|")}"`; // other apps of the Fly org must not page the launch channel
+    const responses = METRICS.edgeResponses.name;
+    const delivered = METRICS.webhookDeliveries.name;
+    const verified = `${delivered}{result="${METRICS.webhookDeliveries.results.verified}"}`;
+    const probe = `${METRICS.probeSuccess.name}{job="${METRICS.probeSuccess.job}"}`;
+    const p95 = (bucket: string): string => `histogram_quantile(0.95, sum by (app, le) (rate(${bucket}[${range}])))`;
+    return {
+        errorRatePercent: `100 * sum by (app) (rate(${responses}{${ours},status=~"5.."}[${range}]))` +
+            ` / sum by (app) (rate(${responses}{${ours}}[${range}]))`,
+        latencyP95Seconds: p95(`${seriesName(METRICS.edgeResponseTime)}{${ours}}`),
+        // `or 0 * ...` keeps the ratio defined (at 0 %) when not a single delivery verified
+        webhookDeliveryPercent: `100 * (sum by (app) (rate(${verified}[${range}])) or 0 * sum by (app) (rate(${delivered}[${range}])))` +
+            ` / sum by (app) (rate(${delivered}[${range}]))`,
+        draftGenerationSeconds: p95(seriesName(METRICS.draftGeneration)),
+        // max, not sum: each agent machine reports the same table count
+        queueDepth: `max by (app) (${METRICS.approvalQueueDepth.name})`,
+        healthProbe: `min by (app, instance) (${probe})`,
+        uptimePercent: `100 * min by (app) (avg_over_time(${probe}[${range}]))`,
+    };
+}
+
+export function alertRules(input: RulesInput): AlertRule[] {
+    const { monitoring: m, apps, stack } = input;
+    const q = sloQueries(apps, input.rateRange ?? DEFAULT_RATE_RANGE);
     const app = "{{ $labels.app }}";
     const logs = `\`fly logs -a ${app}\``;
     const rollback = `\`launch rollback --stack ${stack} --app ${app}\``;
 
-    const responses = METRICS.edgeResponses.name;
-    const delivered = METRICS.webhookDeliveries.name;
-    const verified = `${delivered}{result="${METRICS.webhookDeliveries.results.verified}"}`;
-    const p95 = (bucket: string): string => `histogram_quantile(0.95, sum by (app, le) (rate(${bucket}[${r}])))`;
-
     return [
         {
             alert: ALERT_NAMES.errorRate,
-            expr: `100 * sum by (app) (rate(${responses}{${ours},status=~"5.."}[${r}]))` +
-                ` / sum by (app) (rate(${responses}{${ours}}[${r}])) > ${m.errorRatePercent}`,
+            expr: `${q.errorRatePercent} > ${m.errorRatePercent}`,
             for: m.window,
             labels: { severity: "critical" },
             annotations: {
@@ -80,7 +111,7 @@ export function alertRules(input: RulesInput): AlertRule[] {
         },
         {
             alert: ALERT_NAMES.latencyP95,
-            expr: `${p95(`${seriesName(METRICS.edgeResponseTime)}{${ours}}`)} > ${m.p95LatencyMs / 1000}`,
+            expr: `${q.latencyP95Seconds} > ${m.p95LatencyMs / 1000}`,
             for: m.window,
             labels: { severity: "warning" },
             annotations: {
@@ -91,9 +122,7 @@ export function alertRules(input: RulesInput): AlertRule[] {
         },
         {
             alert: ALERT_NAMES.webhookDelivery,
-            // `or 0 * ...` keeps the ratio defined (at 0 %) when not a single delivery verified
-            expr: `100 * (sum by (app) (rate(${verified}[${r}])) or 0 * sum by (app) (rate(${delivered}[${r}])))` +
-                ` / sum by (app) (rate(${delivered}[${r}])) < ${m.webhookDeliveryPercent}`,
+            expr: `${q.webhookDeliveryPercent} < ${m.webhookDeliveryPercent}`,
             for: m.window,
             labels: { severity: "critical" },
             annotations: {
@@ -104,7 +133,7 @@ export function alertRules(input: RulesInput): AlertRule[] {
         },
         {
             alert: ALERT_NAMES.draftGeneration,
-            expr: `${p95(seriesName(METRICS.draftGeneration))} > ${m.draftGenerationSeconds}`,
+            expr: `${q.draftGenerationSeconds} > ${m.draftGenerationSeconds}`,
             for: m.window,
             labels: { severity: "warning" },
             annotations: {
@@ -115,8 +144,7 @@ export function alertRules(input: RulesInput): AlertRule[] {
         },
         {
             alert: ALERT_NAMES.queueDepth,
-            // max, not sum: each agent machine reports the same table count
-            expr: `max by (app) (${METRICS.approvalQueueDepth.name}) > ${m.queueDepth}`,
+            expr: `${q.queueDepth} > ${m.queueDepth}`,
             for: m.window,
             labels: { severity: "warning" },
             annotations: {
@@ -127,7 +155,7 @@ export function alertRules(input: RulesInput): AlertRule[] {
         },
         {
             alert: ALERT_NAMES.healthCheck,
-            expr: `min by (app, instance) (${METRICS.probeSuccess.name}{job="${METRICS.probeSuccess.job}"}) == 0`,
+            expr: `${q.healthProbe} == 0`,
             for: healthWindow(m.window),
             labels: { severity: "critical" },
             annotations: {

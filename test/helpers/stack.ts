@@ -11,7 +11,7 @@ import type { EngineEvent as PulumiEvent, Stack } from "@pulumi/pulumi/automatio
 import { parse, stringify } from "yaml";
 import { SECRET_NAMES_AS_KEYS } from "../../components/config/validate";
 import { locatePulumi, type LocatedPulumi } from "../../ops/toolchain/locate";
-import { selectStack, stackEnv } from "../../ops/workspace";
+import { selectStack, stackEnv, type StackTarget } from "../../ops/workspace";
 import type { Sandbox } from "../../sandbox";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -43,6 +43,8 @@ export interface StackHarness {
     readonly workDir: string;
     /** The file backend's directory. */
     readonly backendDir: string;
+    /** Where the stack is, for `launch` functions that read it through the Automation API. */
+    readonly target: StackTarget;
     up(opts?: { refresh?: boolean }): Promise<RunResult>;
     /** `pulumi preview`, with `--policy-pack` for each pack given. */
     preview(opts?: { policyPacks?: readonly string[] }): Promise<RunResult>;
@@ -100,7 +102,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
         const plain = Object.fromEntries(Object.entries(h.config).filter(([k]) => !SECRET_NAMES_AS_KEYS.includes(k)));
         // strings quoted: Pulumi would read an unquoted 2025-10-13 as a timestamp
         fs.writeFileSync(stackFile, stringify({ ...existing, config: plain }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
-        stack ??= await selectStack({ workDir, stack: stackName, backendUrl: `file://${backendDir}`, passphrase: STACK_PASSPHRASE }, await testPulumi());
+        stack ??= await selectStack(h.target, await testPulumi());
         // secrets as a user sets them: `pulumi config set --secret`, so Pulumi keeps them encrypted everywhere
         const secrets = Object.entries(h.config).filter(([k, v]) => SECRET_NAMES_AS_KEYS.includes(k) && typeof v === "string");
         if (secrets.length) await stack.setAllConfig(Object.fromEntries(secrets.map(([k, v]) => [k, { value: String(v), secret: true }])));
@@ -136,6 +138,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
         config: { ...base, "hotdash:fly": fly, ...overrides },
         workDir,
         backendDir,
+        target: { workDir, stack: stackName, backendUrl: `file://${backendDir}`, passphrase: STACK_PASSPHRASE },
         up: (o = {}) => run((s, opts) => s.up({ ...opts, ...(o.refresh ? { refresh: true } : {}) })),
         preview: (o = {}) => run(async (s, opts) => { await s.preview({ ...opts, ...(o.policyPacks ? { policyPacks: [...o.policyPacks] } : {}) }); return {}; }),
         refresh: () => run(async (s, opts) => { await s.refresh(opts); return {}; }),
@@ -144,7 +147,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
             await open();
             // not the Automation API's exportStack, which asks for --show-secrets: the checkpoint as Pulumi stores it
             const located = await testPulumi();
-            const env = stackEnv({ workDir, stack: stackName, backendUrl: `file://${backendDir}`, passphrase: STACK_PASSPHRASE }, located);
+            const env = stackEnv(h.target, located);
             return JSON.parse(execFileSync(located.pulumi, ["stack", "export", "--stack", stackName], { cwd: workDir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } })) as unknown;
         },
         dispose: () => fs.rmSync(workDir, { recursive: true, force: true }),

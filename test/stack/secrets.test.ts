@@ -1,13 +1,16 @@
 /**
  * Secret hygiene over everything a run on the real engine produces: Pulumi's checkpoint (serialized providers
- * included), its printed output, its events and errors, and the stack outputs. Every secret value the run knows
+ * included), its printed output, its events and errors, the stack outputs, and `launch status`'s update and Slack
+ * message. Every secret value the run knows
  * (tokens, keys, URLs with passwords, Chatwoot's webhook secret, the generated Chatwoot keys) may appear only
  * encrypted.
  */
 import { strict as assert } from "node:assert";
 import { SECRET_NAMES_AS_KEYS } from "../../components/config/validate";
 import { useSharedSandbox } from "../helpers/sandbox";
-import { stackHarness } from "../helpers/stack";
+import { loadStackFile } from "../../components/config/load";
+import { postStatus, prepareStatus, readStatus } from "../../ops/status/status";
+import { stackHarness, testPulumi } from "../helpers/stack";
 
 /** Pulumi's mark of a secret value in a checkpoint. */
 const SECRET_SIG = "4dabf18193072939515e22adb298388d";
@@ -45,6 +48,13 @@ describe("secrets in what a run produces (real engine)", function () {
                 assert.equal(r.outputs["digests"]?.[SECRET_SIG], SECRET_SIG_VALUE, `${r.urn}: digests stored in plain text`);
                 assert.ok(typeof r.outputs["digests"]?.["ciphertext"] === "string", `${r.urn}: digests not encrypted`);
             }
+
+            // launch status: its update (with the metrics API's refusals as reasons: no monitoring here) and the Slack message
+            const status = await prepareStatus(loadStackFile(h.workDir, "sandbox"), h.target, await testPulumi());
+            const update = await readStatus(status);
+            assert.ok(update.text.includes("no data (Prometheus API GET /query failed with 404"), update.text);
+            await postStatus(status, update);
+            produced.push(update.text, JSON.stringify(update.metrics), ...sandbox().slack.messages.map((m) => JSON.stringify(m)));
 
             // a failed deploy and a refused token produce errors: they are scanned too
             const apps = structuredClone(h.config["hotdash:apps"]) as Record<string, Record<string, unknown>>;
