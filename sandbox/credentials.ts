@@ -11,6 +11,8 @@ export const SANDBOX_CREDENTIALS = {
     supabaseProjectRef: "sandboxhotdashlaunch",
     supabaseServiceRoleKey: "sandbox-service-role-key",
     supabaseAnonKey: "sandbox-anon-key",
+    /** Password of the project database's \`postgres\` user (the database URL's password). */
+    supabaseDbPassword: "sandbox-db-password",
     chatwootAccountId: 1,
     /** An administrator of the account: may manage webhooks. */
     chatwootAdminToken: "sandbox-chatwoot-admin-token",
@@ -33,3 +35,6 @@ export const SANDBOX_PORTS = {
 } as const;
 
 export type SandboxServerName = keyof typeof SANDBOX_PORTS;
+
+/** Port of the sandbox project's PostgreSQL (\`hotdash:databaseUrl\` in \`Pulumi.sandbox.yaml\`). */
+export const SANDBOX_DATABASE_PORT = 4287;
