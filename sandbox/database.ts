@@ -57,7 +57,7 @@ function template(cluster: Cluster): Promise<void> {
     let made = templates.get(cluster);
     if (!made) {
         made = (async () => {
-            await onDatabase(cluster.url("postgres"), (c) => c.query(`DROP DATABASE IF EXISTS ${TEMPLATE}; CREATE DATABASE ${TEMPLATE}`));
+            await onDatabase(cluster.url("postgres"), (c) => c.query(`CREATE DATABASE ${TEMPLATE}`));
             await onDatabase(cluster.url(TEMPLATE), (c) => c.query(SANDBOX_SCHEMA));
         })();
         templates.set(cluster, made);

@@ -130,6 +130,8 @@ exit "$status"
 
 /** initdb into an empty data directory, owned by the server's account. */
 async function initdb(binDir: string, dataDir: string, password: string, account: { uid: number; gid: number } | undefined): Promise<void> {
+    fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+    if (account) reachable(path.dirname(dataDir), account.uid);
     fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
     if (fs.readdirSync(dataDir).length > 0) {
         throw new Error(`sandbox: the database directory ${dataDir} is not empty but holds no PostgreSQL cluster; remove it (npx launch reset --stack sandbox removes the sandbox's state)`);
@@ -149,6 +151,18 @@ async function initdb(binDir: string, dataDir: string, password: string, account
         { cwd: pwDir, env: { PATH: process.env["PATH"] ?? "", LC_ALL: "C" }, ...account });
     } finally {
         fs.rmSync(pwDir, { recursive: true, force: true });
+    }
+}
+
+/** Throws a clear error when the server's account could not reach a directory (running as root, it is another user). */
+function reachable(dir: string, uid: number): void {
+    for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+        const st = fs.statSync(d);
+        const ok = st.uid === uid ? (st.mode & 0o100) !== 0 : (st.mode & 0o001) !== 0;
+        if (!ok) {
+            throw new Error(`sandbox: PostgreSQL runs as another user (uid ${uid}), which cannot enter ${d} where the sandbox keeps its database; allow it (chmod o+x ${d}) or keep the sandbox's state elsewhere (SANDBOX_STATE_FILE)`);
+        }
+        if (d === path.dirname(d)) return;
     }
 }
 
@@ -188,7 +202,8 @@ async function ready(child: ChildProcess, port: number, password: string, dataDi
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     const binDir = opts.binDir ?? requirePostgresBinDir();
     const account = serverAccount();
-    const { dataDir, password } = opts;
+    const { password } = opts;
+    const dataDir = path.resolve(opts.dataDir);
     if (!fs.existsSync(path.join(dataDir, "PG_VERSION"))) await initdb(binDir, dataDir, password, account);
     const logFile = opts.logFile ?? `${dataDir}.log`;
 

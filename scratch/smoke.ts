@@ -1,0 +1,25 @@
+import { startSandbox } from "../sandbox";
+import { createClient } from "@supabase/supabase-js";
+import { SANDBOX_CREDENTIALS as C } from "../sandbox/credentials";
+(async () => {
+  let t = Date.now();
+  const s1 = await startSandbox({ timeScale: 0.01 });
+  console.log("first sandbox", Date.now() - t); t = Date.now();
+  const s2 = await startSandbox({ timeScale: 0.01 });
+  console.log("second sandbox", Date.now() - t);
+  const sb = createClient(s1.urls["supabase-rest"], C.supabaseServiceRoleKey, { auth: { persistSession: false, autoRefreshToken: false } });
+  console.log(await sb.from("agent_approvals").insert([{ status: "pending", draft: "a" }, { status: "approved", draft: "b" }]).select());
+  console.log(await sb.from("agent_approvals").select("*", { count: "exact", head: true }).eq("status", "pending"));
+  console.log(await sb.from("agent_approvals").select("id,status").in("status", ["pending", "approved"]).order("created_at", { ascending: false }).limit(1));
+  console.log(await sb.from("agent_approvals").select("*").filter("status", "xyz", "pending"));
+  console.log(await sb.from("agent_approvals").select("*").eq("nope", "1"));
+  console.log(await sb.from("agent_approvals").select("status").ilike("draft", "A*"));
+  console.log(await sb.from("agent_approvals").update({ status: "rejected" }).eq("status", "pending").select("status"));
+  console.log(await sb.from("agent_approvals").select("status").eq("status", "rejected").single());
+  console.log(await sb.from("nope").select("*"));
+  console.log("s2 rows", (await s2.database.pool.query("select count(*) from agent_approvals")).rows);
+  console.log(s1.database.url);
+  t = Date.now(); await s1.reset(); console.log("reset", Date.now() - t);
+  console.log("after reset", (await s1.database.pool.query("select count(*) from agent_approvals")).rows);
+  t = Date.now(); await s1.stop(); await s2.stop(); console.log("stop", Date.now() - t);
+})().catch((e) => { console.error(e); process.exit(1); });
