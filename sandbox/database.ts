@@ -7,11 +7,12 @@
  * survive a restart as the rest of its state does; one without (tests) gets a fresh database in the process's shared
  * cluster (sandbox/postgres.ts).
  */
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
+import * as os from "node:os";
 import * as path from "node:path";
 import { Client, Pool } from "pg";
 import { SANDBOX_CREDENTIALS } from "./credentials";
-import { type Cluster, sharedCluster, startCluster } from "./postgres";
+import { canReach, type Cluster, serverAccount, sharedCluster, startCluster } from "./postgres";
 import { SANDBOX_SCHEMA, SANDBOX_TRUNCATE } from "./schema";
 
 export interface SandboxDatabaseOptions {
@@ -40,6 +41,20 @@ export interface SandboxDatabase {
 }
 
 const TEMPLATE = "hotdash_sandbox_template";
+
+/**
+ * Where a sandbox with its state in `stateDir` keeps its cluster: `<stateDir>/postgres`. When PostgreSQL runs as
+ * another account (we are root) that cannot enter the state directory (a private home or temporary directory), the
+ * cluster goes to a directory of the machine's temporary directory named after the state directory instead: kept
+ * across restarts of the sandbox, not of the machine (after which the tables are recreated empty).
+ */
+export function sandboxDataDir(stateDir: string): string {
+    const own = path.join(path.resolve(stateDir), "postgres");
+    const account = serverAccount();
+    if (!account || canReach(stateDir, account.uid)) return own;
+    const key = createHash("sha256").update(own).digest("hex").slice(0, 16);
+    return path.join(os.tmpdir(), "hotdash-sandbox-postgres", key, "data");
+}
 const templates = new WeakMap<Cluster, Promise<void>>();
 
 async function onDatabase<T>(url: string, use: (c: Client) => Promise<T>): Promise<T> {
@@ -71,7 +86,7 @@ export async function openSandboxDatabase(opts: SandboxDatabaseOptions = {}): Pr
     let database: string;
     let release: () => Promise<void>;
     if (opts.dataDir) {
-        cluster = await startCluster({ dataDir: opts.dataDir, port: opts.port ?? 0, password, logFile: path.join(path.dirname(opts.dataDir), "postgres.log") });
+        cluster = await startCluster({ dataDir: opts.dataDir, port: opts.port ?? 0, password, logFile: `${opts.dataDir}.log` });
         database = "postgres"; // Supabase's database name
         try {
             await onDatabase(cluster.url(database), async (c) => {

@@ -12,7 +12,7 @@ import { AgentServiceServer } from "./agentService";
 import { ChatwootServer } from "./chatwoot";
 import { FaultInjector, type FaultPlan } from "./faults";
 import { FlyServer } from "./fly";
-import { openSandboxDatabase, type SandboxDatabase } from "./database";
+import { openSandboxDatabase, type SandboxDatabase, sandboxDataDir } from "./database";
 import { PostgrestServer } from "./postgrest";
 import type { LoggedRequest, SandboxContext, VendorServer } from "./server";
 import { SlackServer, SLACK_WEBHOOK_PATH } from "./slack";
@@ -71,7 +71,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     // the database first: the Supabase servers serve it; a state file that is gone (reset) empties it too
     const stateDir = opts.stateFile ? path.dirname(opts.stateFile) : undefined;
     const database = await openSandboxDatabase(stateDir
-        ? { dataDir: path.join(stateDir, "postgres"), port: opts.databasePort ?? 0, empty: !fs.existsSync(opts.stateFile!) }
+        ? { dataDir: sandboxDataDir(stateDir), port: opts.databasePort ?? 0, empty: !fs.existsSync(opts.stateFile!) }
         : {});
     // where the stack's pre-launch dumps go: beside the state, or a temporary directory removed at stop
     const dumpDir = stateDir ? path.join(stateDir, "backups") : fs.mkdtempSync(path.join(os.tmpdir(), "hotdash-sandbox-dumps-"));

@@ -154,15 +154,20 @@ async function initdb(binDir: string, dataDir: string, password: string, account
     }
 }
 
+/** Whether an account could enter a directory and every directory above it (owner x, else others x). */
+export function canReach(dir: string, uid: number): boolean {
+    for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+        if (!fs.existsSync(d)) continue;
+        const st = fs.statSync(d);
+        if (!(st.uid === uid ? (st.mode & 0o100) !== 0 : (st.mode & 0o001) !== 0)) return false;
+        if (d === path.dirname(d)) return true;
+    }
+}
+
 /** Throws a clear error when the server's account could not reach a directory (running as root, it is another user). */
 function reachable(dir: string, uid: number): void {
-    for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-        const st = fs.statSync(d);
-        const ok = st.uid === uid ? (st.mode & 0o100) !== 0 : (st.mode & 0o001) !== 0;
-        if (!ok) {
-            throw new Error(`sandbox: PostgreSQL runs as another user (uid ${uid}), which cannot enter ${d} where the sandbox keeps its database; allow it (chmod o+x ${d}) or keep the sandbox's state elsewhere (SANDBOX_STATE_FILE)`);
-        }
-        if (d === path.dirname(d)) return;
+    if (!canReach(dir, uid)) {
+        throw new Error(`sandbox: PostgreSQL runs as another user (uid ${uid}), which cannot enter ${dir} where the sandbox keeps its database; allow it (chmod o+x on the directory that is closed) or keep the sandbox's state elsewhere (SANDBOX_STATE_FILE)`);
     }
 }
 

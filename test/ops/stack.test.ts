@@ -32,7 +32,8 @@ describe("launch up | preview | refresh | destroy (real engine)", function () {
         // the committed stack file (its secrets encrypted under the sandbox passphrase), pointed at this sandbox's ports
         const committed = parse(fs.readFileSync(path.join(ROOT, "Pulumi.sandbox.yaml"), "utf8")) as { config: Record<string, unknown> };
         const fly = { ...(sandbox.stackConfig()["hotdash:fly"] as object), deployTimeoutSeconds: 5, checkGraceSeconds: 0.2 };
-        const endpoints = Object.fromEntries(Object.entries(sandbox.stackConfig()).filter(([k]) => !(committed.config[k] as { secure?: string } | undefined)?.secure));
+        // the database URL too: it names this sandbox's database port, not the committed one
+        const endpoints = Object.fromEntries(Object.entries(sandbox.stackConfig()).filter(([k]) => k === "hotdash:databaseUrl" || !(committed.config[k] as { secure?: string } | undefined)?.secure));
         fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), stringify({ ...committed, config: { ...committed.config, ...endpoints, "hotdash:fly": fly } }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
     });
     after(async () => {
@@ -68,7 +69,7 @@ describe("launch up | preview | refresh | destroy (real engine)", function () {
 
     it("a second up, after a sandbox restart, reports no changes and makes no mutating vendor call", async () => {
         await sandbox!.stop();
-        sandbox = await startSandbox({ timeScale: 0.01, stateFile: stateFile(), ports: portsOf(sandbox!) });
+        sandbox = await startSandbox({ timeScale: 0.01, stateFile: stateFile(), ports: portsOf(sandbox!), databasePort: sandbox!.database.port });
         assert.equal(sandbox.fly.live("hotdash-agent-service").length, 2, "the sandbox remembered its machines");
         const up = context({ stack: "sandbox" });
         assert.equal(await upCommand.run(up), 0, up.lines.join("\n"));
