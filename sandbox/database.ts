@@ -12,7 +12,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { Client, Pool } from "pg";
 import { SANDBOX_CREDENTIALS } from "./credentials";
-import { canReach, type Cluster, serverAccount, sharedCluster, startCluster } from "./postgres";
+import { closedTo, type Cluster, serverAccount, sharedCluster, startCluster } from "./postgres";
 import { SANDBOX_SCHEMA, SANDBOX_TRUNCATE } from "./schema";
 
 export interface SandboxDatabaseOptions {
@@ -51,7 +51,7 @@ const TEMPLATE = "hotdash_sandbox_template";
 export function sandboxDataDir(stateDir: string): string {
     const own = path.join(path.resolve(stateDir), "postgres");
     const account = serverAccount();
-    if (!account || canReach(stateDir, account.uid)) return own;
+    if (!account || !closedTo(stateDir, account.uid)) return own;
     const key = createHash("sha256").update(own).digest("hex").slice(0, 16);
     return path.join(os.tmpdir(), "hotdash-sandbox-postgres", key, "data");
 }

@@ -154,20 +154,26 @@ async function initdb(binDir: string, dataDir: string, password: string, account
     }
 }
 
-/** Whether an account could enter a directory and every directory above it (owner x, else others x). */
-export function canReach(dir: string, uid: number): boolean {
+/** The first directory on the way to `dir` (itself included) that an account could not enter, or undefined. */
+export function closedTo(dir: string, uid: number): string | undefined {
+    const chain: string[] = [];
     for (let d = path.resolve(dir); ; d = path.dirname(d)) {
-        if (!fs.existsSync(d)) continue;
-        const st = fs.statSync(d);
-        if (!(st.uid === uid ? (st.mode & 0o100) !== 0 : (st.mode & 0o001) !== 0)) return false;
-        if (d === path.dirname(d)) return true;
+        chain.unshift(d);
+        if (d === path.dirname(d)) break;
     }
+    for (const d of chain) {
+        if (!fs.existsSync(d)) return undefined; // created later, by us, open
+        const st = fs.statSync(d);
+        if (!(st.uid === uid ? (st.mode & 0o100) !== 0 : (st.mode & 0o001) !== 0)) return d;
+    }
+    return undefined;
 }
 
 /** Throws a clear error when the server's account could not reach a directory (running as root, it is another user). */
 function reachable(dir: string, uid: number): void {
-    if (!canReach(dir, uid)) {
-        throw new Error(`sandbox: PostgreSQL runs as another user (uid ${uid}), which cannot enter ${dir} where the sandbox keeps its database; allow it (chmod o+x on the directory that is closed) or keep the sandbox's state elsewhere (SANDBOX_STATE_FILE)`);
+    const closed = closedTo(dir, uid);
+    if (closed) {
+        throw new Error(`sandbox: PostgreSQL runs as another user (uid ${uid}), which cannot enter ${closed} on the way to the sandbox's database in ${dir}; allow it (chmod o+x ${closed}) or keep the sandbox's state elsewhere (SANDBOX_STATE_FILE)`);
     }
 }
 
