@@ -1,4 +1,5 @@
 /** Every benchmark `npm run bench` runs, in order. Each returns its figures by name. */
+import { databaseBench } from "./database";
 import { flyBench } from "./fly";
 import { httpOverhead } from "./http";
 import { policyBench } from "./policy";
@@ -11,4 +12,4 @@ export interface Benchmark {
     run(): Promise<Record<string, number>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, flyBench, policyBench, stackBench];
+export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, databaseBench, flyBench, policyBench, stackBench];
