@@ -72,9 +72,13 @@ function template(cluster: Cluster): Promise<void> {
     let made = templates.get(cluster);
     if (!made) {
         made = (async () => {
-            await onDatabase(cluster.url("postgres"), (c) => c.query(`CREATE DATABASE ${TEMPLATE}`));
+            await onDatabase(cluster.url("postgres"), async (c) => {
+                await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE}`);
+                await c.query(`CREATE DATABASE ${TEMPLATE}`);
+            });
             await onDatabase(cluster.url(TEMPLATE), (c) => c.query(SANDBOX_SCHEMA));
         })();
+        made.catch(() => templates.delete(cluster)); // the next sandbox tries again
         templates.set(cluster, made);
     }
     return made;

@@ -246,7 +246,6 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
             child.stdin?.end();
             await exited;
             const text = String((err as Error).message);
-            // a port someone took meanwhile, or the previous server of this data directory still shutting down
             if (/lock file .* already exists|is another postmaster/.test(text)) { // the previous server of this data directory, still stopping
                 await new Promise((r) => setTimeout(r, 300));
                 continue;
