@@ -1,4 +1,5 @@
 /** Every benchmark `npm run bench` runs, in order. Each returns its figures by name. */
+import { databaseBench } from "./database";
 import { flyBench } from "./fly";
 import { httpOverhead } from "./http";
 import { policyBench } from "./policy";
@@ -6,4 +7,4 @@ import { signatureVerify } from "./signature";
 import { stackBench } from "./stack";
 import type { Benchmark } from "./benchmark";
 
-export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, flyBench, policyBench, stackBench];
+export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, databaseBench, flyBench, policyBench, stackBench];

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import type { LaunchConfig } from "../components/config/types";
 import { SANDBOX_STATE_FILE, startSandbox } from "../sandbox";
-import { SANDBOX_PORTS } from "../sandbox/credentials";
+import { SANDBOX_DATABASE_PORT, SANDBOX_PORTS } from "../sandbox/credentials";
 import type { CommandContext } from "./cli";
 
 export interface SandboxHandle {
@@ -33,7 +33,7 @@ export async function ensureSandbox(config: LaunchConfig, ctx: CommandContext): 
     if (config.fly.apiUrl !== defaultFly) {
         throw new Error(`no sandbox answers at ${config.fly.apiUrl}; start it first (npm run sandbox)`);
     }
-    const sandbox = await startSandbox({ ports: SANDBOX_PORTS, stateFile: path.join(ctx.projectDir, SANDBOX_STATE_FILE) });
+    const sandbox = await startSandbox({ ports: SANDBOX_PORTS, databasePort: SANDBOX_DATABASE_PORT, stateFile: path.join(ctx.projectDir, SANDBOX_STATE_FILE) });
     ctx.out("Started the sandbox for this run; it stops when this command ends, keeping its state in .sandbox/ (`npm run sandbox` keeps one running).");
     return { stop: () => sandbox.stop() };
 }

@@ -22,6 +22,8 @@ export const SANDBOX_CREDENTIALS = {
     supabaseProjectRef: "sandboxhotdashlaunch",
     supabaseServiceRoleKey: "sandbox-service-role-key",
     supabaseAnonKey: "sandbox-anon-key",
+    /** Password of the project database's \`postgres\` user (the database URL's password). */
+    supabaseDbPassword: "sandbox-db-password",
     chatwootAccountId: 1,
     /** An administrator of the account: may manage webhooks. Chatwoot's format: 24 base58 characters (has_secure_token). */
     chatwootAdminToken: "SandboxAdmin1TokenHtDash",
@@ -44,3 +46,6 @@ export const SANDBOX_PORTS = {
 } as const;
 
 export type SandboxServerName = keyof typeof SANDBOX_PORTS;
+
+/** Port of the sandbox project's PostgreSQL (\`hotdash:databaseUrl\` in \`Pulumi.sandbox.yaml\`). */
+export const SANDBOX_DATABASE_PORT = 4287;

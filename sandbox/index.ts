@@ -5,14 +5,16 @@
  */
 import { randomUUID } from "node:crypto";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { AppServer } from "./apps";
 import { AgentServiceServer } from "./agentService";
 import { ChatwootServer } from "./chatwoot";
 import { FaultInjector, type FaultPlan } from "./faults";
 import { FlyServer } from "./fly";
+import { openSandboxDatabase, type SandboxDatabase, sandboxDataDir } from "./database";
 import { type SandboxMonitoring, startMonitoring } from "./monitoring";
-import { PostgrestServer, Tables } from "./postgrest";
+import { PostgrestServer } from "./postgrest";
 import type { LoggedRequest, SandboxContext, VendorServer } from "./server";
 import { SlackServer, SLACK_WEBHOOK_PATH } from "./slack";
 import { SupabaseServer } from "./supabase";
@@ -26,10 +28,16 @@ export interface SandboxOptions {
     readonly timeScale?: number;
     /** Faults to inject from the start. Defaults to none. */
     readonly faults?: FaultPlan;
-    /** File the sandbox keeps its state in across restarts (read at start, written as it changes and at stop). Defaults to none: memory only. */
+    /**
+     * File the sandbox keeps its state in across restarts (read at start, written as it changes and at stop); its
+     * database cluster is kept beside it, in `postgres/`. Defaults to none: memory only, and a fresh database in the
+     * process's shared cluster, dropped at stop.
+     */
     readonly stateFile?: string;
     /** Run the real Prometheus, blackbox exporter and Alertmanager against the apps, and Fly's metrics API on the Fly server (sandbox/monitoring.ts). Defaults to false: boot stays fast. */
     readonly monitoring?: boolean;
+    /** Port of the database of a sandbox with a state file; 0 or absent picks a free one. */
+    readonly databasePort?: number;
 }
 
 export interface Sandbox {
@@ -42,6 +50,8 @@ export interface Sandbox {
     readonly slack: SlackServer;
     /** The monitoring daemons, in monitoring mode. */
     readonly monitoring?: SandboxMonitoring;
+    /** The project's PostgreSQL database: its URL (`hotdash:databaseUrl`), and a pool for tests. */
+    readonly database: SandboxDatabase;
     /** Base URL of every server, by name. */
     readonly urls: Readonly<Record<SandboxServerName | "hotdash-chatwoot", string>>;
     readonly faults: FaultInjector;
@@ -53,8 +63,8 @@ export interface Sandbox {
     mutatingRequests(server?: string): LoggedRequest[];
     /** The `hotdash` config of a stack pointed at this sandbox, as `Pulumi.sandbox.yaml` is at the default ports. */
     stackConfig(): Record<string, unknown>;
-    /** Back to the initial state: data, faults, log and rate limits (and the state file, if it has one). */
-    reset(): void;
+    /** Back to the initial state: data (the database's tables too), faults, log and rate limits (and the state file, if it has one). */
+    reset(): Promise<void>;
     stop(): Promise<void>;
 }
 
@@ -63,10 +73,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     if (opts.faults) faults.set(opts.faults);
     const log: LoggedRequest[] = [];
     const ctx: SandboxContext = { faults, log, timeScale: opts.timeScale ?? 1, instance: randomUUID() };
-    const tables = new Tables();
+    // the database first: the Supabase servers serve it; a state file that is gone (reset) empties it too
+    const stateDir = opts.stateFile ? path.dirname(opts.stateFile) : undefined;
+    const database = await openSandboxDatabase(stateDir
+        ? { dataDir: sandboxDataDir(stateDir), port: opts.databasePort ?? 0, empty: !fs.existsSync(opts.stateFile!) }
+        : {});
+    // where the stack's pre-launch dumps go: beside the state, or a temporary directory removed at stop
+    const dumpDir = stateDir ? path.join(stateDir, "backups") : fs.mkdtempSync(path.join(os.tmpdir(), "hotdash-sandbox-dumps-"));
     const fly = new FlyServer(ctx);
-    const supabase = new SupabaseServer(ctx);
-    const supabaseRest = new PostgrestServer(ctx, tables);
+    const supabase = new SupabaseServer(ctx, { databaseUrl: database.url });
+    const supabaseRest = new PostgrestServer(ctx, database);
     const chatwoot = new ChatwootServer(ctx);
     // the agent service answers with the environment its machines in the sandbox's Fly run with
     const agentService = new AgentServiceServer(ctx, APPS.agentService.name, AGENT_WEBHOOK_PATH, () =>
@@ -85,6 +101,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         }
     } catch (err) {
         await Promise.all(started.map((s) => s.close()));
+        await database.stop();
         const e = err as NodeJS.ErrnoException;
         if (e.code === "EADDRINUSE") {
             throw new Error(`sandbox: a port is already in use (${e.message}); stop the other sandbox (Ctrl-C in its terminal) or pick other ports`);
@@ -94,9 +111,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     let monitoring: SandboxMonitoring | undefined;
     if (opts.monitoring) {
         try {
-            monitoring = await startMonitoring({ urls: serverUrls(servers), log, timeScale: ctx.timeScale, stackConfig: sandboxStackConfig(serverUrls(servers)) });
+            monitoring = await startMonitoring({ urls: serverUrls(servers), log, timeScale: ctx.timeScale, stackConfig: sandboxStackConfig(serverUrls(servers), database.url, dumpDir) });
         } catch (err) {
             await Promise.all(started.map((s) => s.close()));
+            await database.stop();
             throw err;
         }
         fly.prometheus = monitoring.query;
@@ -104,21 +122,24 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const persistence = opts.stateFile ? persist(opts.stateFile, servers) : undefined;
     const urls = serverUrls(servers);
 
-    const reset = (): void => {
+    const reset = async (): Promise<void> => {
         for (const s of Object.values(servers)) s.reset();
         faults.clear();
         log.length = 0;
         persistence?.save();
+        await supabaseRest.settled();
     };
     ctx.resetAll = reset;
     return {
-        fly, supabase, supabaseRest, chatwoot, agentService, llamaindexMcp, slack, ...(monitoring ? { monitoring } : {}), urls, faults, log, instance: ctx.instance,
+        fly, supabase, supabaseRest, chatwoot, agentService, llamaindexMcp, slack, ...(monitoring ? { monitoring } : {}), database, urls, faults, log, instance: ctx.instance,
         mutatingRequests: (server) => log.filter((r) => r.method !== "GET" && r.method !== "HEAD" && (!server || r.server === server)),
-        stackConfig: () => sandboxStackConfig(urls),
+        stackConfig: () => sandboxStackConfig(urls, database.url, dumpDir),
         reset,
         stop: async () => {
             await Promise.all([...Object.values(servers).map((s) => s.close()), monitoring?.stop()]);
             persistence?.stop();
+            await database.stop();
+            if (!stateDir) fs.rmSync(dumpDir, { recursive: true, force: true });
         },
     };
 }
@@ -169,8 +190,16 @@ function persist(file: string, servers: Readonly<Record<string, VendorServer>>):
     return { save, stop: () => { clearInterval(timer); save(); } };
 }
 
-/** The hotdash config of a stack whose endpoints are these sandbox URLs. */
-export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "hotdash-chatwoot", string>>): Record<string, unknown> {
+/** The sandbox project's database URL at a port: Supabase's `postgres` user and database, on this machine. */
+export function sandboxDatabaseUrl(port: number): string {
+    return `postgresql://postgres:${SANDBOX_CREDENTIALS.supabaseDbPassword}@127.0.0.1:${port}/postgres`;
+}
+
+/**
+ * The hotdash config of a stack whose endpoints are these sandbox URLs and this database (the pre-launch dump's);
+ * `dumpDir` where the dumps go (defaults to the config's default, `backups`).
+ */
+export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "hotdash-chatwoot", string>>, databaseUrl: string, dumpDir?: string): Record<string, unknown> {
     const c = SANDBOX_CREDENTIALS;
     const image = (app: string, digest: string): string => `registry.fly.io/${app}@sha256:${digest}`;
     return {
@@ -189,7 +218,7 @@ export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "ho
         },
         "hotdash:monitoring": { images: SANDBOX_MONITOR_IMAGES },
         "hotdash:webhooksEnabled": true,
-        "hotdash:backups": { preLaunchDump: false },
+        ...(dumpDir ? { "hotdash:backups": { dumpDir } } : {}),
         "hotdash:launch": { windowStart: "2025-10-13", windowEnd: "2025-10-15" },
         "hotdash:tokenExpiry": { supabase: "2099-12-31" },
         "hotdash:flyApiToken": c.flyOrgToken,
@@ -197,6 +226,7 @@ export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "ho
         "hotdash:chatwootApiToken": c.chatwootAdminToken,
         "hotdash:supabaseServiceRoleKey": c.supabaseServiceRoleKey,
         "hotdash:alertSlackWebhookUrl": `${urls.slack}${SLACK_WEBHOOK_PATH}`,
+        "hotdash:databaseUrl": databaseUrl,
         "hotdash:chatwootDatabaseUrl": SANDBOX_CHATWOOT_DATABASE_URL,
         "hotdash:chatwootRedisUrl": SANDBOX_CHATWOOT_REDIS_URL,
     };

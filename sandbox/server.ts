@@ -60,7 +60,7 @@ export interface SandboxContext {
     /** Random id of this sandbox process, served at `/__sandbox`. */
     readonly instance: string;
     /** Empties the whole sandbox: what `POST /__sandbox/reset` on any server does (`launch reset`). */
-    resetAll?: () => void;
+    resetAll?: () => void | Promise<void>;
 }
 
 interface Route {
@@ -154,7 +154,7 @@ export abstract class VendorServer {
             return;
         }
         if (url.pathname === "/__sandbox/reset" && req.method === "POST") {
-            this.ctx.resetAll?.();
+            await this.ctx.resetAll?.();
             this.send(res, { status: 204 });
             return;
         }

@@ -39,6 +39,8 @@ export interface SupabaseOptions {
     readonly accessToken?: string;
     /** How long an SSL-enforcement change takes to apply, in real milliseconds (scaled). Defaults to 0. */
     readonly sslApplyMs?: number;
+    /** The project database's URL, which the platform injects as SUPABASE_DB_URL. Defaults to none (a placeholder's digest). */
+    readonly databaseUrl?: string;
 }
 
 export class SupabaseServer extends VendorServer {
@@ -47,6 +49,7 @@ export class SupabaseServer extends VendorServer {
     private readonly userId = randomUUID();
     private readonly ref: string;
     private readonly token: string;
+    private readonly databaseUrl: string | undefined;
     sslApplyMs: number;
     project!: ProjectState;
 
@@ -55,6 +58,7 @@ export class SupabaseServer extends VendorServer {
         this.ref = opts.projectRef ?? SANDBOX_CREDENTIALS.supabaseProjectRef;
         this.token = opts.accessToken ?? SANDBOX_CREDENTIALS.supabaseAccessToken;
         this.sslApplyMs = opts.sslApplyMs ?? 0;
+        this.databaseUrl = opts.databaseUrl;
         this.limiter = new FixedWindows(120, 60, ctx.timeScale);
         this.reset();
         this.routes();
@@ -73,7 +77,9 @@ export class SupabaseServer extends VendorServer {
         this.limiter.reset();
         this.project = {
             ref: this.ref,
-            secrets: Object.fromEntries(PLATFORM_SECRETS.map((n) => [n, { digest: sha256(`platform:${n}`), updatedAt: iso(now) }])),
+            secrets: Object.fromEntries(PLATFORM_SECRETS.map((n) => [n, {
+                digest: sha256(n === "SUPABASE_DB_URL" && this.databaseUrl ? this.databaseUrl : `platform:${n}`), updatedAt: iso(now),
+            }])),
             ssl: { requested: false, current: false, appliesAt: 0 },
             sslConfigurable: true,
             pitrEnabled: false,

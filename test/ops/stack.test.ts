@@ -13,6 +13,7 @@ import type { CommandContext } from "../../ops/cli";
 import { resetCommand } from "../../ops/reset";
 import { destroyCommand, previewCommand, refreshCommand, upCommand } from "../../ops/stack";
 import { type Sandbox, startSandbox } from "../../sandbox";
+import { sandboxDataDir } from "../../sandbox/database";
 import { SANDBOX_CREDENTIALS as C, SANDBOX_PASSPHRASE } from "../../sandbox/credentials";
 import { pulumiEnv } from "../../ops/toolchain/locate";
 import { ROOT, testPulumi } from "../helpers/stack";
@@ -32,11 +33,15 @@ describe("launch up | preview | refresh | destroy (real engine)", function () {
         // the committed stack file (its secrets encrypted under the sandbox passphrase), pointed at this sandbox's ports
         const committed = parse(fs.readFileSync(path.join(ROOT, "Pulumi.sandbox.yaml"), "utf8")) as { config: Record<string, unknown> };
         const fly = { ...(sandbox.stackConfig()["hotdash:fly"] as object), deployTimeoutSeconds: 5, checkGraceSeconds: 0.2 };
-        const endpoints = Object.fromEntries(Object.entries(sandbox.stackConfig()).filter(([k]) => !(committed.config[k] as { secure?: string } | undefined)?.secure));
+        // the database URL too: it names this sandbox's database port, not the committed one
+        const endpoints = Object.fromEntries(Object.entries(sandbox.stackConfig()).filter(([k]) => k === "hotdash:databaseUrl" || !(committed.config[k] as { secure?: string } | undefined)?.secure));
         fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), stringify({ ...committed, config: { ...committed.config, ...endpoints, "hotdash:fly": fly } }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
     });
     after(async () => {
         await sandbox?.stop();
+        // the sandbox's cluster: beside its state, or (when PostgreSQL's account cannot enter a private temporary
+        // directory) in the machine's temporary directory, which outlives the project unless removed
+        fs.rmSync(path.dirname(sandboxDataDir(path.dirname(stateFile()))), { recursive: true, force: true });
         fs.rmSync(project, { recursive: true, force: true });
     });
 
@@ -50,6 +55,9 @@ describe("launch up | preview | refresh | destroy (real engine)", function () {
         assert.equal(await upCommand.run(up), 0, up.lines.join("\n"));
         assert.ok(up.lines.some((l) => /^\s+\+\s+pulumi-nodejs:dynamic\/hotdash:FlyMachineGroup hotdash-agent-service-machines-app created/.test(l)), up.lines.join("\n"));
         assert.equal(sandbox!.fly.live("hotdash-agent-service").length, 2);
+        // the pre-launch dump ran against the sandbox's PostgreSQL, into the dump directory beside its state
+        assert.ok(up.lines.some((l) => /^\s+\+\s+pulumi-nodejs:dynamic\/hotdash:PgDump hotdash-pre-launch-backup-pg-dump created/.test(l)), up.lines.join("\n"));
+        assert.deepEqual(fs.readdirSync(path.join(project, ".sandbox", "backups")).map((f) => /^hotdash-\d{8}T\d{6}Z\.dump$/.test(f)), [true]);
 
         const located = await testPulumi();
         const exported = execFileSync(located.pulumi, ["stack", "export", "--stack", "sandbox"], {
@@ -68,7 +76,7 @@ describe("launch up | preview | refresh | destroy (real engine)", function () {
 
     it("a second up, after a sandbox restart, reports no changes and makes no mutating vendor call", async () => {
         await sandbox!.stop();
-        sandbox = await startSandbox({ timeScale: 0.01, stateFile: stateFile(), ports: portsOf(sandbox!) });
+        sandbox = await startSandbox({ timeScale: 0.01, stateFile: stateFile(), ports: portsOf(sandbox!), databasePort: sandbox!.database.port });
         assert.equal(sandbox.fly.live("hotdash-agent-service").length, 2, "the sandbox remembered its machines");
         const up = context({ stack: "sandbox" });
         assert.equal(await upCommand.run(up), 0, up.lines.join("\n"));

@@ -120,8 +120,7 @@ describe("sandbox vendor contracts", () => {
         });
 
         it("PostgREST answers supabase-js's HEAD count in Content-Range", async () => {
-            sandbox().supabaseRest.tables.insert("agent_approvals", { status: "pending" });
-            sandbox().supabaseRest.tables.insert("agent_approvals", { status: "approved" });
+            await sandbox().database.pool.query("INSERT INTO agent_approvals (status) VALUES ('pending'), ('approved')");
             const r = await call(`${sandbox().urls["supabase-rest"]}/rest/v1/agent_approvals?select=*&status=eq.pending`, {
                 method: "HEAD", headers: { apikey: C.supabaseServiceRoleKey, prefer: "count=exact" },
             });

@@ -4,10 +4,10 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { call } from "../helpers/sandbox";
-import { SANDBOX_PORTS } from "../../sandbox/credentials";
+import { SANDBOX_DATABASE_PORT, SANDBOX_PORTS } from "../../sandbox/credentials";
 import { rawFromStackFile } from "../../components/config/load";
 import { SANDBOX_CREDENTIALS as C, SANDBOX_PASSPHRASE } from "../../sandbox/credentials";
-import { sandboxStackConfig } from "../../sandbox";
+import { sandboxDatabaseUrl, sandboxStackConfig } from "../../sandbox";
 
 const ROOT = path.resolve(__dirname, "../..");
 
@@ -44,7 +44,8 @@ describe("npm run sandbox", () => {
         const committed = rawFromStackFile(fs.readFileSync(path.join(ROOT, "Pulumi.sandbox.yaml"), "utf8"), SANDBOX_PASSPHRASE).values;
         const at = (port: number): string => `http://127.0.0.1:${port}`;
         const urls = Object.fromEntries(Object.entries(SANDBOX_PORTS).map(([name, port]) => [name, at(port)]));
-        const expected = sandboxStackConfig({ ...urls, "hotdash-chatwoot": at(SANDBOX_PORTS.chatwoot) } as Parameters<typeof sandboxStackConfig>[0]);
+        const expected = sandboxStackConfig({ ...urls, "hotdash-chatwoot": at(SANDBOX_PORTS.chatwoot) } as Parameters<typeof sandboxStackConfig>[0],
+            sandboxDatabaseUrl(SANDBOX_DATABASE_PORT));
         assert.deepEqual(committed, expected);
         assert.equal(committed["hotdash:flyApiToken"], C.flyOrgToken);
     });

@@ -4,6 +4,7 @@
  * generated files and no secret in them.
  */
 import { strict as assert } from "node:assert";
+import * as fs from "node:fs";
 import { parse } from "yaml";
 import { ALERT_NAMES } from "../../components/monitoring/rules";
 import { MONITORING_PATHS } from "../../components/monitoring/files";
@@ -29,6 +30,10 @@ describe("backups and monitoring through the whole stack (real engine)", functio
         const backups = run.outputs["backups"] as { newestBackupAgeHours: number; pitrEnabled: boolean; preLaunchDump: string };
         assert.ok(backups.newestBackupAgeHours >= 5.9 && backups.newestBackupAgeHours <= 6.1, String(backups.newestBackupAgeHours));
         assert.equal(backups.pitrEnabled, false);
+        // the pre-launch dump ran against the sandbox's PostgreSQL and left its verified file
+        assert.match(backups.preLaunchDump, /^hotdash-\d{8}T\d{6}Z\.dump$/);
+        const dumpDir = (sandbox().stackConfig()["hotdash:backups"] as { dumpDir: string }).dumpDir;
+        assert.deepEqual(fs.readdirSync(dumpDir), [backups.preLaunchDump]);
 
         const state = (await stack().exportState()) as { deployment: { resources: { urn: string; outputs?: Record<string, unknown> }[] } };
         const ssl = state.deployment.resources.find((r) => r.urn.endsWith("::hotdash-supabase-ssl"))!;

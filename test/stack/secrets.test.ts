@@ -78,6 +78,8 @@ describe("secrets in what a run produces (real engine)", function () {
             const configured = SECRET_NAMES_AS_KEYS.map((k) => h.config[k]).filter((v): v is string => typeof v === "string");
             assert.ok(configured.length >= 7, `only ${configured.length} secrets in config`);
             for (const v of configured) secrets.add(v);
+            // the sandbox database's password on its own too: the pre-launch dump ran against it
+            secrets.add(decodeURIComponent(new URL(h.config["hotdash:databaseUrl"] as string).password));
             const hooks = sandbox().chatwoot.webhooks.filter((w) => w.secret);
             assert.equal(hooks.length, 1);
             secrets.add(hooks[0]!.secret!);

@@ -18,7 +18,7 @@ function config(slack: "config" | "env"): LaunchConfig {
         fly: "http://127.0.0.1:1", supabase: "http://127.0.0.1:2", "supabase-rest": "http://127.0.0.1:3", chatwoot: "http://127.0.0.1:4",
         "hotdash-agent-service": "http://127.0.0.1:5", "hotdash-llamaindex-mcp": "http://127.0.0.1:6", slack: "http://127.0.0.1:7",
         "hotdash-chatwoot": "http://127.0.0.1:4",
-    });
+    }, "postgresql://postgres:pw@127.0.0.1:8/postgres");
     if (slack === "config") values["hotdash:alertSlackWebhookUrl"] = CANARY;
     else delete values["hotdash:alertSlackWebhookUrl"];
     const env = slack === "env" ? { SLACK_WEBHOOK_URL: CANARY } : {};

@@ -16,7 +16,7 @@ describe("launch status: the command line", () => {
         // a sandbox stack whose sandbox is not running: every URL on a port nothing listens on
         const base = `http://127.0.0.1:${await freePort()}`;
         const urls = Object.fromEntries(["fly", "supabase", "supabase-rest", "chatwoot", "hotdash-agent-service", "hotdash-llamaindex-mcp", "slack", "hotdash-chatwoot"].map((k) => [k, base]));
-        const config = sandboxStackConfig(urls as Parameters<typeof sandboxStackConfig>[0]);
+        const config = sandboxStackConfig(urls as Parameters<typeof sandboxStackConfig>[0], `postgresql://postgres@127.0.0.1:${await freePort()}/postgres`);
         flyUrl = (config["hotdash:fly"] as { apiUrl: string }).apiUrl;
         fs.writeFileSync(path.join(dir, "Pulumi.sandbox.yaml"), stringify({ config }));
     });

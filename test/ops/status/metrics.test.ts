@@ -42,8 +42,7 @@ describe("launch status: sources that fail or have nothing yet", () => {
 
     it("gives no data with the source's own reason, never a number; counts the approvals all the same", async () => {
         const s = sandbox();
-        s.supabaseRest.tables.insert("agent_approvals", { status: "approved" });
-        s.supabaseRest.tables.insert("agent_approvals", { status: "pending" });
+        await s.database.pool.query("INSERT INTO agent_approvals (status) VALUES ('approved'), ('pending')");
         const sources = { prometheusUrl: `${s.urls.fly}/prometheus/${C.flyOrg}`, prometheusToken: C.flyOrgToken, supabaseUrl: s.urls["supabase-rest"], serviceRoleKey: C.supabaseServiceRoleKey };
         const read = await readMetrics(sources, APP_NAMES, new Date(Date.now() - 60_000), new Date());
         // request ids differ per answer
@@ -56,7 +55,7 @@ describe("launch status: sources that fail or have nothing yet", () => {
         });
         const wrongKey = await readMetrics({ ...sources, serviceRoleKey: "wrong-key" }, APP_NAMES, new Date(0), new Date());
         assert.deepEqual(wrongKey.approvalsProcessed, { missing: "could not count agent_approvals: PostgREST answered 401 without a count to HEAD /agent_approvals" });
-        s.supabaseRest.tables.reset();
+        await s.database.pool.query("DELETE FROM agent_approvals");
         assert.deepEqual((await readMetrics(sources, APP_NAMES, new Date(0), new Date())).approvalRatePercent, { missing: "no draft processed yet" });
     });
 });
