@@ -1,8 +1,9 @@
 /** Every `launch` subcommand, in the order `launch help` lists them. */
 import type { Command } from "./cli";
+import { goNoGoCommand } from "./gonogo/command";
 import { policyCommand } from "./policy";
 import { resetCommand } from "./reset";
 import { destroyCommand, previewCommand, refreshCommand, upCommand } from "./stack";
 import { toolchainCommand } from "./toolchainCommand";
 
-export const COMMANDS: readonly Command[] = [upCommand, previewCommand, refreshCommand, destroyCommand, resetCommand, policyCommand, toolchainCommand];
+export const COMMANDS: readonly Command[] = [upCommand, previewCommand, refreshCommand, destroyCommand, resetCommand, policyCommand, goNoGoCommand, toolchainCommand];
