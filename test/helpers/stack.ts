@@ -15,7 +15,8 @@ import { selectStack, stackEnv } from "../../ops/workspace";
 import type { Sandbox } from "../../sandbox";
 
 export const ROOT = path.resolve(__dirname, "../..");
-const PASSPHRASE = "hotdash-test";
+/** The passphrase of the test stacks' secrets. */
+export const PASSPHRASE = "hotdash-test";
 
 export type Operation = "create" | "update" | "replace" | "delete" | "same" | "refresh" | "read" | "other";
 
