@@ -73,10 +73,14 @@ export async function previewPlan(target: StackTarget, pulumi: LocatedPulumi): P
     }
 }
 
+/** Whether the plan registers the webhook: launch hour's `up`, still to come. */
+export function enablesWebhook(plan: readonly PlanStep[]): boolean {
+    return plan.some((s) => s.op === "create" && /ChatwootWebhook/i.test(s.type));
+}
+
 /** Whether a step is part of enabling the webhook, given the whole plan. */
 export function partOfEnablingWebhook(step: PlanStep, plan: readonly PlanStep[], agentApp: string): boolean {
-    const enabling = plan.some((s) => s.op === "create" && /ChatwootWebhook/i.test(s.type));
-    if (!enabling) return false;
+    if (!enablesWebhook(plan)) return false;
     if (/^hotdash-chatwoot-webhook/.test(step.name)) return step.op === "create";
     if (step.op !== "update") return false;
     if (step.name === `${agentApp}-secrets` || step.name.startsWith(`${agentApp}-machines-`) || step.name === "hotdash-supabase-secrets") return true;

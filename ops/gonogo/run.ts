@@ -14,9 +14,9 @@ import { stringsIn } from "../../policies/framework/redact";
 import { buildReport, itemOf, type Report, type ReportItem } from "../report/model";
 import { locatePulumi, type LocatedPulumi } from "../toolchain/locate";
 import { projectTarget, stackPassphrase, type StackTarget } from "../workspace";
-import { CONFIG_ITEM, GO_NO_GO_ITEMS, type GoNoGoRule, MANUAL_ITEMS } from "./checklist";
+import { CONFIG_ITEM, E2E_ITEM, GO_NO_GO_ITEMS, type GoNoGoRule, MANUAL_ITEMS, WEBHOOK_ITEM } from "./checklist";
 import { evidenceDigest } from "./decision";
-import { type PlanResult, planFindings, previewPlan } from "./plan";
+import { enablesWebhook, type PlanResult, planFindings, previewPlan } from "./plan";
 import { finding, type Probe, type ProbeContext, type ProbeTiming } from "./probe";
 import { healthProbe } from "./probes/apps";
 import { endToEndProbe, queueProbe } from "./probes/approvals";
@@ -174,7 +174,17 @@ export async function runGoNoGo(opts: GoNoGoOptions): Promise<GoNoGoRun> {
         const [planned, ...probed] = await Promise.all([planning, ...PROBES.map((p) => timed(p.name, () => p.run(ctx), timings))]);
         plan = planned;
         findings.push(...planFindings(planned, { stack: opts.stack, agentApp: cfg.apps.agentService.name, at: now }));
-        for (const f of probed.flat()) findings.push(f);
+        // the webhook is registered by the pending `up` itself: what needs it is judged after launch hour's up
+        const pendingWebhook = planned.ok && enablesWebhook(planned.steps);
+        for (const f of probed.flat()) {
+            if (pendingWebhook && (f.ruleId === WEBHOOK_ITEM.id || f.ruleId === E2E_ITEM.id)) continue;
+            findings.push(f);
+        }
+        if (pendingWebhook) {
+            for (const rule of [WEBHOOK_ITEM, E2E_ITEM]) {
+                findings.push(finding(rule, "webhook", "n/a", `${rule.title}: the webhook is registered by the pending \`up\` (enabling it is the one change allowed); run the go/no-go again after it`, { observed: "webhook creation pending", expected: rule.description, source: "pulumi preview" }, now));
+            }
+        }
     }
     for (const f of findings) evaluated.add(f.ruleId);
     // what could not run is unknown, never silently absent: it blocks like a failure
