@@ -1,5 +1,6 @@
 /** Every benchmark `npm run bench` runs, in order. Each returns its figures by name. */
 import { flyBench } from "./fly";
+import { goNoGoBench } from "./gonogo";
 import { httpOverhead } from "./http";
 import { policyBench } from "./policy";
 import { signatureVerify } from "./signature";
@@ -11,4 +12,4 @@ export interface Benchmark {
     run(): Promise<Record<string, number>>;
 }
 
-export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, flyBench, policyBench, stackBench];
+export const benchmarks: readonly Benchmark[] = [httpOverhead, signatureVerify, flyBench, policyBench, stackBench, goNoGoBench];

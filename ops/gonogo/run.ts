@@ -81,12 +81,10 @@ export interface GoNoGoRun {
     readonly secret?: (name: SecretName) => string | undefined;
 }
 
-function readRaw(target: StackTarget, stack: string, env: Readonly<Record<string, string | undefined>>): RawConfig {
-    const file = path.join(target.workDir, `Pulumi.${stack}.yaml`);
+function stackFileText(workDir: string, stack: string): string {
+    const file = path.join(workDir, `Pulumi.${stack}.yaml`);
     if (!fs.existsSync(file)) throw new Error(`No config for stack "${stack}": ${file} does not exist. Create it with \`pulumi stack init ${stack}\`.`);
-    const text = fs.readFileSync(file, "utf8");
-    const sandbox = rawFromStackFile(text).values["hotdash:environment"] === "sandbox";
-    return rawFromStackFile(text, target.passphrase ?? stackPassphrase(sandbox, env as NodeJS.ProcessEnv));
+    return fs.readFileSync(file, "utf8");
 }
 
 function secretsOf(raw: RawConfig, env: Readonly<Record<string, string | undefined>>): string[] {
@@ -128,10 +126,11 @@ export async function runGoNoGo(opts: GoNoGoOptions): Promise<GoNoGoRun> {
     const env = opts.env ?? process.env;
     const now = opts.now ?? new Date();
     const at = now.toISOString();
-    const firstRaw = readRaw(opts.target ?? { workDir: opts.projectDir, stack: opts.stack }, opts.stack, env);
-    const sandbox = firstRaw.values["hotdash:environment"] === "sandbox";
+    const text = stackFileText(opts.target?.workDir ?? opts.projectDir, opts.stack);
+    // reading without a passphrase decrypts nothing, and the passphrase's key derivation is slow: derive it once
+    const sandbox = rawFromStackFile(text).values["hotdash:environment"] === "sandbox";
     const target = opts.target ?? projectTarget(opts.projectDir, opts.stack, sandbox);
-    const raw = readRaw(target, opts.stack, env);
+    const raw = rawFromStackFile(text, target.passphrase ?? stackPassphrase(sandbox, env as NodeJS.ProcessEnv));
     const secrets = secretsOf(raw, env);
     const findings: Finding[] = [];
     const timings: ProbeTiming[] = [];

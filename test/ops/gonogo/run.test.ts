@@ -173,4 +173,22 @@ describe("launch go-no-go on the sandbox (real engine)", function () {
         assert.ok(pending.some((p) => p.resource.startsWith("hotdash-monitor")), pending.map((p) => p.message).join("\n"));
         assert.deepEqual(blockers(run).filter((b) => b.id !== "GNG-PLAN-001"), []);
     });
+
+    it("is GO while enabling the webhook is the one change pending, the webhook's items n/a until launch hour's up", async () => {
+        setStackConfig(stack(), "hotdash:webhooksEnabled", false);
+        const off = await stack().up();
+        assert.ok(off.ok, off.errors.join("\n"));
+        const before = await goNoGo();
+        assert.deepEqual(blockers(before), []);
+        assert.equal(before.report.items.find((i) => i.id === "GNG-WHK-001")!.status, "n/a");
+        assert.equal(before.report.items.find((i) => i.id === "GNG-PLAN-001")!.message, "no pending change");
+
+        setStackConfig(stack(), "hotdash:webhooksEnabled", true);
+        const run = await goNoGo();
+        assert.deepEqual(blockers(run), []);
+        assert.equal(run.report.verdict, "GO");
+        assert.match(run.report.items.find((i) => i.id === "GNG-PLAN-001")!.message, /^only enabling the webhook is pending \(\d+ steps\)$/);
+        assert.ok(run.plan!.steps.some((s) => s.op === "create" && /ChatwootWebhook/.test(s.type)), run.plan!.steps.map((s) => s.name).join(", "));
+        for (const id of ["GNG-WHK-001", "GNG-E2E-001"]) assert.equal(run.report.items.find((i) => i.id === id)!.status, "n/a");
+    });
 });
