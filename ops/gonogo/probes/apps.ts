@@ -17,16 +17,25 @@ export const healthProbe: Probe = {
             if (!https && ctx.config.environment !== "sandbox") {
                 return finding(HEALTH_ITEM, app.name, "fail", `${app.name}: ${url} is not HTTPS`, { observed: "http", expected, source, fix: `pulumi config set --path hotdash:apps.${app.key}.publicUrl https://${app.name}.fly.dev --stack ${ctx.config.stack}` }, ctx.now);
             }
-            const t0 = performance.now();
             try {
-                const res = await rawClient(app.name, app.publicUrl, { timeoutMs: 10_000 }).sendOnce({ method: "GET", path: APPS[app.key].healthPath });
-                const ms = Math.round(performance.now() - t0);
-                const observed = `${res.status} in ${ms} ms${https ? "" : " (sandbox: http on loopback)"}`;
-                if (res.status !== 200) {
-                    return finding(HEALTH_ITEM, app.name, "fail", `${app.name}: /health answered ${res.status}`, { observed, expected, source, fix: `fly logs -a ${app.name}` }, ctx.now);
+                // up to 3 tries, stopping at the first within the target: a client busy elsewhere (this run's own
+                // preview) must not fail a fast service; every sample is kept as evidence
+                const samples: { status: number; ms: number }[] = [];
+                const client = rawClient(app.name, app.publicUrl, { timeoutMs: 10_000 });
+                while (samples.length < 3) {
+                    const t0 = performance.now();
+                    const res = await client.sendOnce({ method: "GET", path: APPS[app.key].healthPath });
+                    samples.push({ status: res.status, ms: Math.round(performance.now() - t0) });
+                    if (res.status !== 200 || samples[samples.length - 1]!.ms <= limit) break;
+                }
+                const last = samples[samples.length - 1]!;
+                const ms = Math.min(...samples.map((x) => x.ms));
+                const observed = `${last.status} in ${samples.map((x) => `${x.ms} ms`).join(", ")}${https ? "" : " (sandbox: http on loopback)"}`;
+                if (last.status !== 200) {
+                    return finding(HEALTH_ITEM, app.name, "fail", `${app.name}: /health answered ${last.status}`, { observed, expected, source, fix: `fly logs -a ${app.name}` }, ctx.now);
                 }
                 if (ms > limit) {
-                    return finding(HEALTH_ITEM, app.name, "fail", `${app.name}: /health took ${ms} ms, over the ${limit} ms target`, { observed, expected, source, fix: `fly status -a ${app.name}` }, ctx.now);
+                    return finding(HEALTH_ITEM, app.name, "fail", `${app.name}: /health took ${ms} ms at best of ${samples.length}, over the ${limit} ms target`, { observed, expected, source, fix: `fly status -a ${app.name}` }, ctx.now);
                 }
                 return finding(HEALTH_ITEM, app.name, "pass", `${app.name}: healthy in ${ms} ms`, { observed, expected, source }, ctx.now);
             } catch (err) {
