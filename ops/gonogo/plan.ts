@@ -50,6 +50,22 @@ export function showStep(s: PlanStep): string {
     return `${SYMBOL[s.op] ?? "?"} ${s.type} ${s.name} ${s.op}${s.diffs.length ? ` [diff: ${s.diffs.map((d) => `~${d}`).join(", ")}]` : ""}`;
 }
 
+/** The input paths (two levels deep) that differ, for steps whose provider names no diff of its own. */
+export function changedInputs(olds: Record<string, unknown> | undefined, news: Record<string, unknown> | undefined): string[] {
+    const out: string[] = [];
+    const walk = (a: unknown, b: unknown, prefix: string, depth: number): void => {
+        if (JSON.stringify(a) === JSON.stringify(b)) return;
+        const isObj = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+        if (depth < 2 && isObj(a) && isObj(b)) {
+            for (const k of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) walk(a[k], b[k], prefix ? `${prefix}.${k}` : k, depth + 1);
+            return;
+        }
+        out.push(prefix || "(inputs)");
+    };
+    walk(olds ?? {}, news ?? {}, "", 0);
+    return out;
+}
+
 export async function previewPlan(target: StackTarget, pulumi: LocatedPulumi): Promise<PlanResult> {
     const t0 = performance.now();
     const steps: PlanStep[] = [];
@@ -57,7 +73,8 @@ export async function previewPlan(target: StackTarget, pulumi: LocatedPulumi): P
     const onEvent = (e: EngineEvent): void => {
         const m = e.resourcePreEvent?.metadata;
         if (m && !["same", "read", "refresh", "discard", "remove-pending-replace"].includes(m.op)) {
-            steps.push({ op: m.op, type: m.type.replace("pulumi-nodejs:dynamic/", ""), name: m.urn.slice(m.urn.lastIndexOf("::") + 2), urn: m.urn, diffs: m.diffs ?? [] });
+            const diffs = m.diffs?.length ? m.diffs : changedInputs(m.old?.inputs, m.new?.inputs);
+            steps.push({ op: m.op, type: m.type.replace("pulumi-nodejs:dynamic/", ""), name: m.urn.slice(m.urn.lastIndexOf("::") + 2), urn: m.urn, diffs });
         }
         const p = e.policyEvent;
         if (p) violations.push({ policy: p.policyName, enforcement: p.enforcementLevel, resource: p.resourceUrn ? p.resourceUrn.slice(p.resourceUrn.lastIndexOf("::") + 2) : "stack", message: p.message.trim().split("\n")[0] ?? "" });
@@ -78,9 +95,26 @@ export function enablesWebhook(plan: readonly PlanStep[]): boolean {
     return plan.some((s) => s.op === "create" && /ChatwootWebhook/i.test(s.type));
 }
 
+/**
+ * The project's dynamic providers are configured with the stack's whole config, so any config change shows as an
+ * update of the default provider, naming the keys. Keys no resource reads (the human items' confirmations) change
+ * nothing `up` would do.
+ */
+const CONFIG_NO_RESOURCE_READS = /^hotdash:readiness(\.|$)/;
+
+function providerUpdateOf(step: PlanStep, keys: RegExp): boolean {
+    return step.op === "update" && step.type.startsWith("pulumi:providers:") && step.diffs.length > 0 && step.diffs.every((d) => keys.test(d));
+}
+
+/** Whether a step changes nothing up would do: a provider picking up config no resource reads. */
+export function isBookkeeping(step: PlanStep): boolean {
+    return providerUpdateOf(step, CONFIG_NO_RESOURCE_READS);
+}
+
 /** Whether a step is part of enabling the webhook, given the whole plan. */
 export function partOfEnablingWebhook(step: PlanStep, plan: readonly PlanStep[], agentApp: string): boolean {
     if (!enablesWebhook(plan)) return false;
+    if (providerUpdateOf(step, /^hotdash:(webhooksEnabled$|readiness(\.|$))/)) return true;
     if (/^hotdash-chatwoot-webhook/.test(step.name)) return step.op === "create";
     if (step.op !== "update") return false;
     if (step.name === `${agentApp}-secrets` || step.name.startsWith(`${agentApp}-machines-`) || step.name === "hotdash-supabase-secrets") return true;
@@ -100,8 +134,9 @@ export function planFindings(plan: PlanResult, opts: { stack: string; agentApp: 
         out.push(finding(POLICY_ITEM, `${v.policy} ${v.resource}`, v.enforcement === "mandatory" ? "fail" : "pass", `${v.policy} (${v.enforcement}) ${v.resource}: ${v.message}`, { observed: "violation", expected: "no violation", source, fix: `npx launch policy --stack ${opts.stack} (lists each violation with its fix)` }, opts.at));
     }
     if (!mandatory.length) out.push(finding(POLICY_ITEM, "policy pack", "pass", `the policy pack passes${plan.violations.length ? ` (${plan.violations.length} advisory)` : ""}`, { observed: `${mandatory.length} mandatory violations`, expected: "no mandatory violation", source }, opts.at));
-    const pending = plan.steps.filter((s) => !partOfEnablingWebhook(s, plan.steps, opts.agentApp));
-    const enabling = plan.steps.length - pending.length;
+    const counted = plan.steps.filter((s) => !isBookkeeping(s));
+    const pending = counted.filter((s) => !partOfEnablingWebhook(s, plan.steps, opts.agentApp));
+    const enabling = counted.length - pending.length;
     const expected = "no pending change but enabling the webhook";
     for (const s of pending) {
         out.push(finding(PLAN_ITEM, s.name, "fail", `pending change: ${showStep(s)}`, { observed: showStep(s), expected, source, fix: `npx launch up --stack ${opts.stack} (then run the go/no-go again), or revert the config behind it` }, opts.at));

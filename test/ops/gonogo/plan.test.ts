@@ -1,6 +1,6 @@
 /** The plan check's pure part: which pending steps enabling the webhook may bring, and how each is listed. */
 import { strict as assert } from "node:assert";
-import { enablesWebhook, partOfEnablingWebhook, type PlanStep, planFindings, showStep } from "../../../ops/gonogo/plan";
+import { changedInputs, enablesWebhook, partOfEnablingWebhook, type PlanStep, planFindings, showStep } from "../../../ops/gonogo/plan";
 
 const AGENT = "hotdash-agent-service";
 const step = (op: PlanStep["op"], type: string, name: string, diffs: string[] = []): PlanStep => ({ op, type, name, urn: `urn:pulumi:prod::hotdash-launch::${type}::${name}`, diffs });
@@ -13,7 +13,8 @@ const ENABLING: PlanStep[] = [
     step("update", "hotdash:FlySecrets", `${AGENT}-secrets`, ["values"]),
     step("update", "hotdash:MachineGroup", `${AGENT}-machines-app`, ["minSecretsVersion"]),
     step("update", "hotdash:SupabaseSecrets", "hotdash-supabase-secrets", ["values"]),
-    step("update", "hotdash:LaunchFacts", "hotdash-launch-facts", ["webhook"]),
+    step("update", "hotdash:LaunchFacts", "hotdash-launch-facts", ["webhooks.enabled"]),
+    step("update", "pulumi:providers:pulumi-nodejs", "default", ["hotdash:webhooksEnabled"]),
 ];
 
 describe("go-no-go plan check", () => {
@@ -23,7 +24,7 @@ describe("go-no-go plan check", () => {
         const f = planFindings({ ok: true, steps: ENABLING, violations: [], ms: 1 }, { stack: "prod", agentApp: AGENT, at: new Date(0) });
         assert.deepEqual(f.map((x) => [x.ruleId, x.status, x.message]), [
             ["GNG-POL-001", "pass", "the policy pack passes"],
-            ["GNG-PLAN-001", "pass", "only enabling the webhook is pending (7 steps)"],
+            ["GNG-PLAN-001", "pass", "only enabling the webhook is pending (8 steps)"],
         ]);
     });
 
@@ -33,6 +34,7 @@ describe("go-no-go plan check", () => {
             step("update", "hotdash:LaunchFacts", "hotdash-launch-facts", ["tokens"]),
             step("replace", "hotdash:FlySecrets", `${AGENT}-secrets`, ["app"]),
             step("delete", "hotdash:ChatwootWebhook", "hotdash-chatwoot-webhook-registration"),
+            step("update", "pulumi:providers:pulumi-nodejs", "default", ["hotdash:readiness.onCall", "hotdash:monitoring.queueDepth"]),
         ];
         // without the webhook's creation, even the agent's secrets changing is a pending change
         assert.ok(!partOfEnablingWebhook(step("update", "hotdash:FlySecrets", `${AGENT}-secrets`, ["values"]), other, AGENT));
@@ -43,9 +45,17 @@ describe("go-no-go plan check", () => {
             ["fail", "pending change: ~ hotdash:LaunchFacts hotdash-launch-facts update [diff: ~tokens]"],
             ["fail", "pending change: +- hotdash:FlySecrets hotdash-agent-service-secrets replace [diff: ~app]"],
             ["fail", "pending change: - hotdash:ChatwootWebhook hotdash-chatwoot-webhook-registration delete"],
+            ["fail", "pending change: ~ pulumi:providers:pulumi-nodejs default update [diff: ~hotdash:readiness.onCall, ~hotdash:monitoring.queueDepth]"],
         ]);
         assert.ok(f.every((x) => x.fix === "npx launch up --stack prod (then run the go/no-go again), or revert the config behind it"));
         assert.equal(showStep(step("create", "hotdash:FlyApp", "x-app")), "+ hotdash:FlyApp x-app create");
+    });
+
+    it("does not count a provider picking up the human items' confirmations as a pending change", () => {
+        const confirmOnly = [step("update", "pulumi:providers:pulumi-nodejs", "default", ["hotdash:readiness.onCall"])];
+        const f = planFindings({ ok: true, steps: confirmOnly, violations: [], ms: 1 }, { stack: "prod", agentApp: AGENT, at: new Date(0) });
+        assert.deepEqual(f.filter((x) => x.ruleId === "GNG-PLAN-001").map((x) => [x.status, x.message]), [["pass", "no pending change"]]);
+        assert.deepEqual(changedInputs({ a: 1, b: { c: 1, d: { e: 1 } } }, { a: 1, b: { c: 2, d: { e: 2 } }, f: true }), ["b.c", "b.d", "f"]);
     });
 
     it("fails the gate on a mandatory violation, passes an advisory one, and leaves the plan unknown when the preview errs", () => {
