@@ -86,6 +86,7 @@ small{color:#57606a}
 .fail .st,.unknown .st{color:#cf222e}.manual .st{color:#9a6700}.pass .st{color:#1a7f37}.n\\/a .st{color:#57606a}
 tr.fail,tr.unknown{background:#ffebe9}tr.manual{background:#fff8c5}
 code{font-size:13px;background:#f6f8fa;padding:1px 4px;word-break:break-all}
+header code{background:rgba(255,255,255,.2);color:#fff}
 </style></head>
 <body>
 <header>
