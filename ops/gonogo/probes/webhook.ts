@@ -1,7 +1,8 @@
 /**
  * The webhook: registered in Chatwoot for the agent's URL, and its secret the same everywhere it must be. Each
  * started agent machine gets a signed ping routed to it alone (Fly's `fly-force-instance-id`): it verifies only with
- * the secret Chatwoot signs with, so a machine left on an older secret shows up without reading any secret from it.
+ * the secret Chatwoot signs with, so a machine left on an older secret shows up without reading any secret from it
+ * (the header: https://fly.io/docs/blueprints/sticky-sessions/).
  * Supabase lists `sha256(value)` of each secret, compared with the digest of Chatwoot's.
  */
 import { createHash, randomUUID } from "node:crypto";
