@@ -1,5 +1,6 @@
 /** Every `launch` subcommand, in the order `launch help` lists them. */
 import type { Command } from "./cli";
+import { goNoGoCommand } from "./gonogo/command";
 import { policyCommand } from "./policy";
 import { resetCommand } from "./reset";
 import { rollbackCommand } from "./rollback";
@@ -7,4 +8,4 @@ import { destroyCommand, previewCommand, refreshCommand, upCommand } from "./sta
 import { statusCommand } from "./status/command";
 import { toolchainCommand } from "./toolchainCommand";
 
-export const COMMANDS: readonly Command[] = [upCommand, previewCommand, refreshCommand, destroyCommand, rollbackCommand, resetCommand, policyCommand, statusCommand, toolchainCommand];
+export const COMMANDS: readonly Command[] = [upCommand, previewCommand, refreshCommand, destroyCommand, rollbackCommand, resetCommand, policyCommand, goNoGoCommand, statusCommand, toolchainCommand];

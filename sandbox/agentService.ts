@@ -35,14 +35,17 @@ export class AgentServiceServer extends AppServer {
         for (const k of Object.keys(this.seen)) delete this.seen[k];
     }
 
-    private machine(): Readonly<Record<string, string>> | undefined {
+    /** The machine that serves a request: the one Fly's proxy is told to use (`fly-force-instance-id`), else the next in turn. */
+    private machine(req: SandboxRequest): Readonly<Record<string, string>> | undefined {
         const running = this.machines();
+        const forced = req.headers["fly-force-instance-id"];
+        if (typeof forced === "string") return running.find((env) => env["FLY_MACHINE_ID"] === forced);
         return running.length ? running[this.next++ % running.length] : undefined;
     }
 
     private async receive(req: SandboxRequest): Promise<SandboxResponse> {
         const started = Date.now();
-        const env = this.machine();
+        const env = this.machine(req);
         if (!env) return { status: 503, body: { error: "no machine of the app is running" } };
         const secret = env["CHATWOOT_WEBHOOK_SECRET"];
         const result = secret

@@ -86,7 +86,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
     const chatwoot = new ChatwootServer(ctx);
     // the agent service answers with the environment its machines in the sandbox's Fly run with
     const agentService = new AgentServiceServer(ctx, APPS.agentService.name, AGENT_WEBHOOK_PATH, () =>
-        fly.live(APPS.agentService.name).filter((m) => m.state === "started").map((m) => fly.machineEnv(m.id)));
+        fly.live(APPS.agentService.name).filter((m) => m.state === "started").map((m) => ({ ...fly.machineEnv(m.id), FLY_MACHINE_ID: m.id })));
     const llamaindexMcp = new AppServer(ctx, APPS.llamaindexMcp.name);
     const slack = new SlackServer(ctx);
     const servers: Record<SandboxServerName, VendorServer> = {

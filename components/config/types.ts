@@ -39,6 +39,8 @@ export interface ChatwootConfig {
     readonly baseUrl: string;
     /** Account whose webhooks the stack manages. Required. */
     readonly accountId: number;
+    /** Conversation the go/no-go's signed test message is posted to. Defaults to none: no test message outside the sandbox. */
+    readonly testConversationId?: number;
 }
 
 export interface AppConfig {
@@ -104,6 +106,20 @@ export interface WaiverConfig {
     readonly expires?: unknown;
 }
 
+/** The checklist's human items, which no probe can confirm: the go/no-go lists them with their owners. */
+export const READINESS_KEYS = [
+    "teamAssembled", "onCall", "operatorsTrained", "communicationPlan", "rollbackRehearsed",
+    "migrationsApplied", "errorHandlingTested", "uiTested", "docsReady",
+] as const;
+export type ReadinessKey = (typeof READINESS_KEYS)[number];
+
+export interface ReadinessItem {
+    /** Who answers for the item (a name or handle). Defaults to none: the item is unassigned. */
+    readonly owner?: string;
+    /** Whether its owner confirmed it. Defaults to false, which keeps the go/no-go at NO-GO. */
+    readonly confirmed: boolean;
+}
+
 /** Secrets the stack needs, each from config (`--secret`) or a well-known environment variable. */
 export type SecretName =
     | "flyApiToken" | "supabaseAccessToken" | "chatwootApiToken" | "supabaseServiceRoleKey"
@@ -123,6 +139,8 @@ export interface LaunchConfig {
     readonly launch?: LaunchWindowConfig;
     /** Declared expiry (UTC `YYYY-MM-DD`) of the Supabase token, which no API exposes. Fly's is read from the token; Chatwoot's have none. */
     readonly tokenExpiry: { readonly supabase?: string };
+    /** The human items' owners and confirmations, by item; an item not listed is unassigned and unconfirmed. */
+    readonly readiness: Readonly<Partial<Record<ReadinessKey, ReadinessItem>>>;
     /** Policy waivers, as written; the policy pack reports a malformed or expired one as a finding. */
     readonly waivers: readonly WaiverConfig[];
     /** Where each secret comes from; a secret not needed by this config (the database URL without dumps) is absent. */

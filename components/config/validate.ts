@@ -5,7 +5,7 @@
 import { APPS, APP_KEYS, type AppKey, flyDevUrl } from "../catalog";
 import { FLY_REGIONS } from "../../providers/fly/regions";
 import {
-    type AppConfig, ENCRYPTED, type Environment, type LaunchConfig, type RawConfig, type SecretName, type SecretSource, type WaiverConfig,
+    type AppConfig, ENCRYPTED, type Environment, type LaunchConfig, READINESS_KEYS, type ReadinessItem, type ReadinessKey, type RawConfig, type SecretName, type SecretSource, type WaiverConfig,
 } from "./types";
 
 export const NAMESPACE = "hotdash";
@@ -31,7 +31,7 @@ export const SECRET_NAMES_AS_KEYS: readonly string[] = SECRET_NAMES.map((n) => `
 /** Every key the namespace accepts; anything else is reported as unknown. */
 export const KNOWN_KEYS: readonly string[] = [
     "environment", "fly", "supabase", "chatwoot", "apps", "webhooksEnabled", "webhookRotation", "monitoring", "backups",
-    "launch", "tokenExpiry", "waivers", ...SECRET_NAMES,
+    "launch", "tokenExpiry", "readiness", "waivers", ...SECRET_NAMES,
 ];
 
 export const DEFAULTS = {
@@ -191,6 +191,7 @@ class Checker {
             backups,
             ...(launch ? { launch } : {}),
             tokenExpiry: this.tokenExpiry(),
+            readiness: this.readiness(),
             waivers: this.waivers(),
             secrets: this.secrets(backups.preLaunchDump),
         };
@@ -348,7 +349,14 @@ class Checker {
         } else {
             accountId = this.integer(rawId, "chatwoot.accountId", 0, { min: 1 });
         }
-        return { baseUrl, accountId };
+        const testRaw = o["testConversationId"];
+        let testConversationId: number | undefined;
+        if (testRaw !== undefined && testRaw !== null && testRaw !== "") {
+            const n = typeof testRaw === "string" ? Number(testRaw) : testRaw;
+            if (typeof n === "number" && Number.isInteger(n) && n >= 1) testConversationId = n;
+            else this.problem("chatwoot.testConversationId", `${JSON.stringify(testRaw)} is not a conversation id (the number in /app/accounts/<id>/conversations/<number>)`, "<conversation-id>");
+        }
+        return { baseUrl, accountId, ...(testConversationId ? { testConversationId } : {}) };
     }
 
     private apps(primaryRegion: string): Record<AppKey, AppConfig> {
@@ -529,6 +537,30 @@ class Checker {
         }
         const supabase = this.date(o, "tokenExpiry.supabase", "the day the Supabase token expires (shown when you create it)");
         return supabase ? { supabase } : {};
+    }
+
+    /** The human items: `{<item>: {owner, confirmed}}`, each item one of READINESS_KEYS. */
+    private readiness(): LaunchConfig["readiness"] {
+        const o = this.section("readiness", "{onCall: {owner: alice, confirmed: true}}");
+        const out: Partial<Record<ReadinessKey, ReadinessItem>> = {};
+        for (const [key, v] of Object.entries(o)) {
+            if (!(READINESS_KEYS as readonly string[]).includes(key)) {
+                this.problem(`readiness.${key}`, `unknown item; the items are ${READINESS_KEYS.join(", ")}`, "<owner>", { fix: `pulumi config rm --path ${shellQuote(`${NAMESPACE}:readiness.${key}`)} --stack ${shellQuote(this.ctx.stack)}` });
+                continue;
+            }
+            if (v === null || typeof v !== "object" || Array.isArray(v)) {
+                this.problem(`readiness.${key}.owner`, `readiness.${key} must be {owner, confirmed}, not ${JSON.stringify(v)}`, "<owner>");
+                continue;
+            }
+            const item = v as Obj;
+            const owner = item["owner"];
+            if (owner !== undefined && (typeof owner !== "string" || owner.trim() === "" || isPlaceholder(owner))) {
+                this.problem(`readiness.${key}.owner`, `${isPlaceholder(owner) ? `still the placeholder ${String(owner)}` : `${JSON.stringify(owner)} is not a name`}: who answers for this item`, "<owner>");
+            }
+            const confirmed = this.bool(`readiness.${key}.confirmed`, false, item["confirmed"]);
+            out[key as ReadinessKey] = { ...(typeof owner === "string" && owner.trim() && !isPlaceholder(owner) ? { owner: owner.trim() } : {}), confirmed };
+        }
+        return out;
     }
 
     private waivers(): readonly WaiverConfig[] {

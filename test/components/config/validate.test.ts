@@ -288,6 +288,26 @@ describe("config validation", () => {
         ]);
     });
 
+    it("reads the human items' owners and confirmations, and the go/no-go's test conversation", () => {
+        const v = happy();
+        assert.deepEqual(validateConfig(raw(v), { stack: "prod", env: {} }).readiness, {});
+        v["hotdash:readiness"] = { onCall: { owner: "alice", confirmed: true }, teamAssembled: { owner: " bob " } };
+        v["hotdash:chatwoot"] = { accountId: 1, testConversationId: 42 };
+        const cfg = validateConfig(raw(v), { stack: "prod", env: {} });
+        assert.deepEqual(cfg.readiness, { onCall: { owner: "alice", confirmed: true }, teamAssembled: { owner: "bob", confirmed: false } });
+        assert.equal(cfg.chatwoot.testConversationId, 42);
+        v["hotdash:readiness"] = { oncall: { owner: "alice" }, teamAssembled: "yes", onCall: { owner: "<name>", confirmed: "yes" }, uiTested: { owner: 7 } };
+        v["hotdash:chatwoot"] = { accountId: 1, testConversationId: 0 };
+        assert.deepEqual(problemsOf(v).map((p) => [p.key, p.message, p.fix]), [
+            ["hotdash:chatwoot.testConversationId", "0 is not a conversation id (the number in /app/accounts/<id>/conversations/<number>)", "pulumi config set --path hotdash:chatwoot.testConversationId '<conversation-id>' --stack prod"],
+            ["hotdash:readiness.oncall", "unknown item; the items are teamAssembled, onCall, operatorsTrained, communicationPlan, rollbackRehearsed, migrationsApplied, errorHandlingTested, uiTested, docsReady", "pulumi config rm --path hotdash:readiness.oncall --stack prod"],
+            ["hotdash:readiness.teamAssembled.owner", 'readiness.teamAssembled must be {owner, confirmed}, not "yes"', "pulumi config set --path hotdash:readiness.teamAssembled.owner '<owner>' --stack prod"],
+            ["hotdash:readiness.onCall.owner", "still the placeholder <name>: who answers for this item", "pulumi config set --path hotdash:readiness.onCall.owner '<owner>' --stack prod"],
+            ["hotdash:readiness.onCall.confirmed", 'must be true or false, not "yes"', "pulumi config set --path hotdash:readiness.onCall.confirmed false --stack prod"],
+            ["hotdash:readiness.uiTested.owner", "7 is not a name: who answers for this item", "pulumi config set --path hotdash:readiness.uiTested.owner '<owner>' --stack prod"],
+        ]);
+    });
+
     it("quotes fix values for the shell", () => {
         assert.equal(fixCommand("prod", "webhooksEnabled", "true"), "pulumi config set hotdash:webhooksEnabled true --stack prod");
         assert.equal(fixCommand("prod", "fly.org", "it's"), "pulumi config set --path hotdash:fly.org 'it'\\''s' --stack prod");
