@@ -84,7 +84,7 @@ describe("components/fly/app", () => {
         chatwoot();
         const secrets = await mocks().waitFor(T.secrets, "hotdash-chatwoot-secrets");
         assert.ok(isSecretAt(secrets, "values"));
-        assert.deepEqual(secrets.additionalSecretOutputs, ["values"]);
+        assert.deepEqual(secrets.additionalSecretOutputs, ["values", "digests"]);
         assert.deepEqual(secrets.inputs["values"], { SECRET_KEY_BASE: "canary-secret-key-base", REDIS_URL: "redis://canary" });
         for (const r of mocks().registrations.filter((x) => x.type === T.group)) {
             assert.ok(!JSON.stringify(r.inputs).includes("canary"), `${r.name} carries a secret in plain config`);
