@@ -4,14 +4,11 @@
  * config pointed at the test's sandbox. Tests edit `config` between runs as `pulumi config set` would.
  */
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import type { EngineEvent as PulumiEvent, Stack } from "@pulumi/pulumi/automation";
-import { parse, stringify } from "yaml";
-import { SECRET_NAMES_AS_KEYS } from "../../components/config/validate";
+import { throwawayStack } from "../../ops/throwawayStack";
 import { locatePulumi, type LocatedPulumi } from "../../ops/toolchain/locate";
-import { selectStack, stackEnv, type StackTarget } from "../../ops/workspace";
+import { stackEnv, type StackTarget } from "../../ops/workspace";
 import type { Sandbox } from "../../sandbox";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -85,29 +82,11 @@ export function useStack(sandbox: () => Sandbox, overrides: Record<string, unkno
 
 /** Sandbox config with deploy timeouts at the test's time scale. */
 export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown> = {}, stackName = "sandbox"): StackHarness {
-    const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "hotdash-stack-"));
-    const backendDir = path.join(workDir, "state");
-    fs.mkdirSync(backendDir);
-    fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), stringify({
-        name: "hotdash-launch", main: ROOT, runtime: { name: "nodejs", options: { typescript: true } },
-    }));
+    const staged = throwawayStack({ projectDir: ROOT, stack: stackName, passphrase: STACK_PASSPHRASE, pulumi: testPulumi });
+    const { workDir, backendDir } = staged;
     const base = sandbox.stackConfig();
     const fly = { ...(base["hotdash:fly"] as object), deployTimeoutSeconds: 5, checkGraceSeconds: 0.2 };
-    const stackFile = path.join(workDir, `Pulumi.${stackName}.yaml`);
-    let stack: Stack | undefined;
-
-    const open = async (): Promise<Stack> => {
-        // the config file as `pulumi config set` leaves it, keeping what Pulumi wrote (the passphrase's salt)
-        const existing = fs.existsSync(stackFile) ? (parse(fs.readFileSync(stackFile, "utf8")) as Record<string, unknown>) : {};
-        const plain = Object.fromEntries(Object.entries(h.config).filter(([k]) => !SECRET_NAMES_AS_KEYS.includes(k)));
-        // strings quoted: Pulumi would read an unquoted 2025-10-13 as a timestamp
-        fs.writeFileSync(stackFile, stringify({ ...existing, config: plain }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
-        stack ??= await selectStack(h.target, await testPulumi());
-        // secrets as a user sets them: `pulumi config set --secret`, so Pulumi keeps them encrypted everywhere
-        const secrets = Object.entries(h.config).filter(([k, v]) => SECRET_NAMES_AS_KEYS.includes(k) && typeof v === "string");
-        if (secrets.length) await stack.setAllConfig(Object.fromEntries(secrets.map(([k, v]) => [k, { value: String(v), secret: true }])));
-        return stack;
-    };
+    const open = (): Promise<Stack> => staged.configure(h.config);
 
     const run = async (fn: (s: Stack, o: { onEvent(e: PulumiEvent): void; onOutput(t: string): void; color: "never" }) => Promise<{ outputs?: Record<string, { value: unknown; secret: boolean }> }>): Promise<RunResult> => {
         const s = await open();
@@ -138,7 +117,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
         config: { ...base, "hotdash:fly": fly, ...overrides },
         workDir,
         backendDir,
-        target: { workDir, stack: stackName, backendUrl: `file://${backendDir}`, passphrase: STACK_PASSPHRASE },
+        target: staged.target,
         up: (o = {}) => run((s, opts) => s.up({ ...opts, ...(o.refresh ? { refresh: true } : {}) })),
         preview: (o = {}) => run(async (s, opts) => { await s.preview({ ...opts, ...(o.policyPacks ? { policyPacks: [...o.policyPacks] } : {}) }); return {}; }),
         refresh: () => run(async (s, opts) => { await s.refresh(opts); return {}; }),
@@ -150,7 +129,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
             const env = stackEnv(h.target, located);
             return JSON.parse(execFileSync(located.pulumi, ["stack", "export", "--stack", stackName], { cwd: workDir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } })) as unknown;
         },
-        dispose: () => fs.rmSync(workDir, { recursive: true, force: true }),
+        dispose: staged.dispose,
     };
     return h;
 }
