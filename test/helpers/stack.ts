@@ -42,7 +42,8 @@ export interface StackHarness {
     readonly workDir: string;
     /** The file backend's directory. */
     readonly backendDir: string;
-    up(opts?: { refresh?: boolean }): Promise<RunResult>;
+    /** `onEvent` sees each step as it completes (to kill the run at a given point, say). */
+    up(opts?: { refresh?: boolean; onEvent?: (step: StepEvent) => void }): Promise<RunResult>;
     /** `pulumi preview`, with `--policy-pack` for each pack given. */
     preview(opts?: { policyPacks?: readonly string[] }): Promise<RunResult>;
     refresh(): Promise<RunResult>;
@@ -106,7 +107,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
         return stack;
     };
 
-    const run = async (fn: (s: Stack, o: { onEvent(e: PulumiEvent): void; onOutput(t: string): void; color: "never" }) => Promise<{ outputs?: Record<string, { value: unknown; secret: boolean }> }>): Promise<RunResult> => {
+    const run = async (fn: (s: Stack, o: { onEvent(e: PulumiEvent): void; onOutput(t: string): void; color: "never" }) => Promise<{ outputs?: Record<string, { value: unknown; secret: boolean }> }>, onStep?: (step: StepEvent) => void): Promise<RunResult> => {
         const s = await open();
         const events: StepEvent[] = [];
         const errors: string[] = [];
@@ -116,7 +117,10 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
             onOutput: (t: string) => { text += t; },
             onEvent: (e: PulumiEvent) => {
                 const step = stepOf(e);
-                if (step) events.push(step);
+                if (step) {
+                    events.push(step);
+                    onStep?.(step);
+                }
                 const d = e.diagnosticEvent;
                 if (d?.severity === "error") errors.push(d.message.trim());
             },
@@ -135,7 +139,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
         config: { ...base, "hotdash:fly": fly, ...overrides },
         workDir,
         backendDir,
-        up: (o = {}) => run((s, opts) => s.up({ ...opts, ...(o.refresh ? { refresh: true } : {}) })),
+        up: (o = {}) => run((s, opts) => s.up({ ...opts, ...(o.refresh ? { refresh: true } : {}) }), o.onEvent),
         preview: (o = {}) => run(async (s, opts) => { await s.preview({ ...opts, ...(o.policyPacks ? { policyPacks: [...o.policyPacks] } : {}) }); return {}; }),
         refresh: () => run(async (s, opts) => { await s.refresh(opts); return {}; }),
         destroy: () => run(async (s, opts) => { await s.destroy(opts); return {}; }),
