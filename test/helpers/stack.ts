@@ -42,8 +42,7 @@ export interface StackHarness {
     readonly workDir: string;
     /** The file backend's directory. */
     readonly backendDir: string;
-    /** `onEvent` sees each step as it completes (to kill the run at a given point, say). */
-    up(opts?: { refresh?: boolean; onEvent?: (step: StepEvent) => void }): Promise<RunResult>;
+    up(opts?: { refresh?: boolean }): Promise<RunResult>;
     /** `pulumi preview`, with `--policy-pack` for each pack given. */
     preview(opts?: { policyPacks?: readonly string[] }): Promise<RunResult>;
     refresh(): Promise<RunResult>;
@@ -107,7 +106,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
         return stack;
     };
 
-    const run = async (fn: (s: Stack, o: { onEvent(e: PulumiEvent): void; onOutput(t: string): void; color: "never" }) => Promise<{ outputs?: Record<string, { value: unknown; secret: boolean }> }>, onStep?: (step: StepEvent) => void): Promise<RunResult> => {
+    const run = async (fn: (s: Stack, o: { onEvent(e: PulumiEvent): void; onOutput(t: string): void; color: "never" }) => Promise<{ outputs?: Record<string, { value: unknown; secret: boolean }> }>): Promise<RunResult> => {
         const s = await open();
         const events: StepEvent[] = [];
         const errors: string[] = [];
@@ -117,10 +116,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
             onOutput: (t: string) => { text += t; },
             onEvent: (e: PulumiEvent) => {
                 const step = stepOf(e);
-                if (step) {
-                    events.push(step);
-                    onStep?.(step);
-                }
+                if (step) events.push(step);
                 const d = e.diagnosticEvent;
                 if (d?.severity === "error") errors.push(d.message.trim());
             },
@@ -139,7 +135,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
         config: { ...base, "hotdash:fly": fly, ...overrides },
         workDir,
         backendDir,
-        up: (o = {}) => run((s, opts) => s.up({ ...opts, ...(o.refresh ? { refresh: true } : {}) }), o.onEvent),
+        up: (o = {}) => run((s, opts) => s.up({ ...opts, ...(o.refresh ? { refresh: true } : {}) })),
         preview: (o = {}) => run(async (s, opts) => { await s.preview({ ...opts, ...(o.policyPacks ? { policyPacks: [...o.policyPacks] } : {}) }); return {}; }),
         refresh: () => run(async (s, opts) => { await s.refresh(opts); return {}; }),
         destroy: () => run(async (s, opts) => { await s.destroy(opts); return {}; }),
