@@ -214,6 +214,9 @@ describe("webhook secret rotation under a steady stream of messages (real engine
         }
         const result = await s.stop();
         console.log(`      runs: ${seen.join("; ")}`);
+        const recovered = log.filter((l) => l.startsWith("an earlier update"));
+        console.log(`      resume steps: ${recovered.join(" | ")}`);
+        assert.ok(recovered.some((l) => l.includes("pulumi cancel")) && recovered.some((l) => l.includes("pending operations")), "the killed runs left a lock and pending operations, and up cleared them");
         assertClean("rotation killed at each phase", result);
         await assertRotated(3, old);
     });
