@@ -59,7 +59,8 @@ const llamaindex = new FlyApp(config.apps.llamaindexMcp.name, {
     ...llamaindexEnv({ supabaseUrl: config.supabase.url, supabaseServiceRoleKey: serviceRoleKey }),
 }, afterDump);
 
-// Chatwoot generates the webhook's HMAC secret; it goes to every receiver: the agent service and Supabase
+// Chatwoot generates the webhook's HMAC secret; it goes to every receiver: the agent service and Supabase (with the
+// previous one while a rotation's webhooks overlap)
 const webhook = config.webhooks.enabled
     ? new ChatwootWebhook("hotdash-chatwoot-webhook", {
         baseUrl: config.chatwoot.baseUrl,
@@ -78,7 +79,7 @@ const agent = new FlyApp(config.apps.agentService.name, {
         supabaseUrl: config.supabase.url,
         chatwootApiToken,
         supabaseServiceRoleKey: serviceRoleKey,
-        ...(webhook ? { webhookSecret: webhook.secret } : {}),
+        ...(webhook ? { webhookSecret: webhook.secret, previousWebhookSecret: webhook.previousSecret } : {}),
     }),
 }, afterDump);
 
@@ -91,9 +92,11 @@ const supabase = new SupabaseProject("hotdash-supabase", {
         CHATWOOT_API_TOKEN: chatwootApiToken,
         AGENT_SERVICE_URL: agent.url,
         LLAMAINDEX_SERVICE_URL: llamaindex.url,
-        ...(webhook ? { CHATWOOT_WEBHOOK_SECRET: webhook.secret } : {}),
+        ...(webhook ? { CHATWOOT_WEBHOOK_SECRET: webhook.secret, CHATWOOT_WEBHOOK_SECRET_PREVIOUS: webhook.previousSecret } : {}),
     },
 });
+// the webhook delivers messages only once every receiver can verify them (a rotation's new one, too)
+webhook?.activate([agent, supabase]);
 
 const chatwootKeys = new ChatwootKeys("hotdash-chatwoot-keys");
 const chatwoot = new FlyApp(config.apps.chatwoot.name, {

@@ -45,6 +45,8 @@ export interface AgentServiceInputs {
     readonly supabaseServiceRoleKey: pulumi.Input<string>;
     /** The webhook's HMAC secret; absent while webhooks are off. */
     readonly webhookSecret?: pulumi.Input<string>;
+    /** The secret also accepted while a rotation's two webhooks overlap (the current one otherwise); absent while webhooks are off. */
+    readonly previousWebhookSecret?: pulumi.Input<string>;
 }
 
 export function agentServiceEnv(i: AgentServiceInputs): AppEnv {
@@ -54,6 +56,7 @@ export function agentServiceEnv(i: AgentServiceInputs): AppEnv {
             CHATWOOT_API_TOKEN: i.chatwootApiToken,
             SUPABASE_SERVICE_ROLE_KEY: i.supabaseServiceRoleKey,
             ...(i.webhookSecret !== undefined ? { CHATWOOT_WEBHOOK_SECRET: i.webhookSecret } : {}),
+            ...(i.previousWebhookSecret !== undefined ? { CHATWOOT_WEBHOOK_SECRET_PREVIOUS: i.previousWebhookSecret } : {}),
         },
     };
 }

@@ -6,6 +6,7 @@
 import * as path from "node:path";
 import { loadStackFile } from "../components/config/load";
 import { type Command, type CommandContext, requireStack } from "./cli";
+import { cliStateAccess, upThroughRotation } from "./rotation";
 import { ensureSandbox } from "./sandboxControl";
 import { locatePulumi } from "./toolchain/locate";
 import { projectTarget, selectStack } from "./workspace";
@@ -37,11 +38,18 @@ async function run(ctx: CommandContext, mode: Mode): Promise<number> {
     const sandbox = sandboxed ? await ensureSandbox(config, ctx) : undefined;
     const writer = lineWriter(ctx.out);
     try {
-        const stack = await selectStack(projectTarget(ctx.projectDir, stackName, sandboxed), pulumi);
+        const target = projectTarget(ctx.projectDir, stackName, sandboxed);
+        const stack = await selectStack(target, pulumi);
         const opts = { onOutput: (s: string) => writer.write(s), color: "never" as const };
         const refresh = ctx.options["refresh"] === true;
         switch (mode) {
-            case "up": await stack.up({ ...opts, refresh }); break;
+            case "up": {
+                // a webhook rotation takes a second update to drop the old secret; a killed run is resumed here
+                const generation = config.webhooks.enabled ? config.webhooks.rotation : undefined;
+                const say = (l: string): void => { writer.flush(); ctx.out(l); };
+                await upThroughRotation(async () => { await stack.up({ ...opts, refresh }); return { ok: true }; }, cliStateAccess(target, pulumi), generation, say);
+                break;
+            }
             case "preview": {
                 const pack = ctx.options["policy-pack"];
                 await stack.preview({ ...opts, refresh, diff: ctx.options["diff"] === true, ...(typeof pack === "string" ? { policyPacks: [path.resolve(ctx.projectDir, pack)] } : {}) });

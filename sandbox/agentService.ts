@@ -1,12 +1,15 @@
 /**
  * The agent service as Chatwoot and the monitoring reach it: `/health`, `/metrics`, and the webhook receiver. Each
  * request is served by one of the app's running machines in the sandbox's Fly (round robin), with that machine's
- * environment: it verifies the signature with the `CHATWOOT_WEBHOOK_SECRET` the stack gave it, and stores a pending
- * draft through the Supabase URL and key it was given. So a delivery verifies only if the stack wired it right.
+ * environment: it verifies the signature against the secrets the stack gave it (`CHATWOOT_WEBHOOK_SECRET`, and
+ * `CHATWOOT_WEBHOOK_SECRET_PREVIOUS` during a rotation), and stores a pending draft through the Supabase URL and key
+ * it was given. So a delivery verifies only if the stack wired it right. A rotation's two webhooks deliver every
+ * event twice, under different delivery ids: the second copy of an event (type and message id) stores nothing.
+ * The webhook URL's `?generation=N` (which tells a rotation's webhooks apart in Chatwoot) is ignored.
  */
 import { request } from "undici";
 import { METRICS } from "../components/monitoring/metrics";
-import { verifyDelivery, type VerifyFailure } from "../providers/chatwoot/signature";
+import { EventClaims, eventIdentity, verifyDelivery, type VerifyFailure, webhookSecrets } from "../providers/chatwoot/signature";
 import { AppServer } from "./apps";
 import type { SandboxContext, SandboxRequest, SandboxResponse } from "./server";
 
@@ -15,8 +18,9 @@ export type MachineEnvs = () => readonly Readonly<Record<string, string>>[];
 
 export class AgentServiceServer extends AppServer {
     private next = 0;
-    private readonly seen: Record<string, number> = {};
-    readonly counts = { verified: 0, rejected: 0 };
+    private claims = new EventClaims();
+    /** Verified deliveries, refused ones, and verified copies of an event already handled. */
+    readonly counts = { verified: 0, rejected: 0, duplicates: 0 };
     readonly rejections: VerifyFailure[] = [];
     private readonly draftSeconds: number[] = [];
 
@@ -30,9 +34,10 @@ export class AgentServiceServer extends AppServer {
         super.reset();
         this.counts.verified = 0;
         this.counts.rejected = 0;
+        this.counts.duplicates = 0;
         this.rejections.length = 0;
         this.draftSeconds.length = 0;
-        for (const k of Object.keys(this.seen)) delete this.seen[k];
+        this.claims = new EventClaims();
     }
 
     /** The machine that serves a request: the one Fly's proxy is told to use (`fly-force-instance-id`), else the next in turn. */
@@ -47,9 +52,9 @@ export class AgentServiceServer extends AppServer {
         const started = Date.now();
         const env = this.machine(req);
         if (!env) return { status: 503, body: { error: "no machine of the app is running" } };
-        const secret = env["CHATWOOT_WEBHOOK_SECRET"];
-        const result = secret
-            ? verifyDelivery({ headers: req.headers, rawBody: req.rawBody, secrets: [secret] })
+        const secrets = webhookSecrets(env);
+        const result = secrets.length
+            ? verifyDelivery({ headers: req.headers, rawBody: req.rawBody, secrets })
             : ({ ok: false, reason: "bad_signature" } as const);
         if (!result.ok) {
             this.counts.rejected++;
@@ -57,14 +62,21 @@ export class AgentServiceServer extends AppServer {
             return { status: 401, body: { error: "invalid webhook signature" } }; // generic on purpose
         }
         this.counts.verified++;
-        // at-least-once delivery: the same delivery id again is acknowledged, not processed twice
-        this.prune();
-        if (this.seen[result.deliveryId]) return { status: 200, body: { status: "duplicate" } };
-        this.seen[result.deliveryId] = Date.now();
         const event = req.body as { event?: string; id?: number; message_type?: string; content?: string; conversation?: { id?: number } };
         if (event.event !== "message_created" || event.message_type !== "incoming") return { status: 200, body: { status: "ignored" } };
-        const stored = await this.storeDraft(env, event);
-        if (stored !== undefined) return { status: 502, body: { error: `could not store the draft: ${stored}` } };
+        // the same event again (a rotation's other webhook, or a retried delivery) is acknowledged, not processed twice
+        let failure: string | undefined;
+        const store = async (): Promise<boolean> => {
+            failure = await this.storeDraft(env, event);
+            return failure === undefined;
+        };
+        const identity = eventIdentity(event);
+        const outcome = identity ? await this.claims.once(identity, store) : (await store()) ? "handled" : "failed";
+        if (outcome === "duplicate") {
+            this.counts.duplicates++;
+            return { status: 200, body: { status: "duplicate" } };
+        }
+        if (outcome === "failed") return { status: 502, body: { error: `could not store the draft: ${failure}` } };
         this.draftSeconds.push((Date.now() - started) / 1000);
         return { status: 202, body: { status: "drafted" } };
     }
@@ -85,11 +97,6 @@ export class AgentServiceServer extends AppServer {
         } catch (err) {
             return (err as Error).message;
         }
-    }
-
-    private prune(): void {
-        const horizon = Date.now() - 600_000; // twice the signature's tolerance window
-        for (const [id, at] of Object.entries(this.seen)) if (at < horizon) delete this.seen[id];
     }
 
     private metrics(): SandboxResponse {

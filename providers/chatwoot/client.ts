@@ -68,8 +68,8 @@ export class ChatwootClient {
         return res.payload.webhook;
     }
 
-    /** Updates name and subscriptions; the same update twice is harmless. */
-    async updateWebhook(accountId: number, id: number, body: { url: string; name: string; subscriptions: readonly string[] }): Promise<ChatwootWebhook> {
+    /** Updates what is given of url, name and subscriptions; the same update twice is harmless. */
+    async updateWebhook(accountId: number, id: number, body: { url?: string; name?: string; subscriptions?: readonly string[] }): Promise<ChatwootWebhook> {
         const res = await this.http.send<{ payload: { webhook: ChatwootWebhook } }>({
             method: "PATCH", path: encodePath`/api/v1/accounts/${accountId}/webhooks/${id}`, body, idempotent: true,
         });

@@ -6,8 +6,9 @@
  *     X-Chatwoot-Delivery:  <uuid, stable across retries>
  *
  * `signDelivery` produces them (the sandbox's deliveries, the go/no-go's test delivery); `verifyDelivery` checks them
- * in a receiver. The delivery id is NOT covered by the signature, so a receiver that deduplicates on it should also
- * remember the signature header it accepted (one per timestamp and body) for the tolerance window.
+ * in a receiver against an ordered list of accepted secrets (`webhookSecrets` reads them from a receiver's env).
+ * During a rotation Chatwoot sends each event to two webhooks, each copy with its own delivery id, so receivers
+ * de-duplicate by event identity (`eventIdentity`, `EventClaims`), not by delivery id.
  *
  * Pulumi's closure serializer captures this module when a dynamic provider uses it: hence only plain constants at
  * module level (no Map/Set, no Error subclasses) and node built-ins imported normally (emitted as `require`).
@@ -18,6 +19,13 @@ import { createHmac, randomUUID, timingSafeEqual } from "node:crypto";
 export const CHATWOOT_SIGNATURE_HEADER = "X-Chatwoot-Signature";
 export const CHATWOOT_TIMESTAMP_HEADER = "X-Chatwoot-Timestamp";
 export const CHATWOOT_DELIVERY_HEADER = "X-Chatwoot-Delivery";
+
+/**
+ * The receivers' environment variables: the secret of the registered webhook, and the one before it while a
+ * rotation's two webhooks overlap (equal to the current one otherwise). `webhookSecrets` reads both.
+ */
+export const WEBHOOK_SECRET_ENV = "CHATWOOT_WEBHOOK_SECRET";
+export const PREVIOUS_WEBHOOK_SECRET_ENV = "CHATWOOT_WEBHOOK_SECRET_PREVIOUS";
 
 /** How far a delivery's timestamp may be from the receiver's clock, either way: the 5 minutes Chatwoot's PR suggests. */
 export const DEFAULT_TOLERANCE_SECONDS = 300;
@@ -138,4 +146,75 @@ function header(headers: HeaderSource, lowerName: string): string | undefined {
         }
     }
     return typeof value === "string" || value === undefined ? value : value.join(", ");
+}
+
+/** The secrets a receiver accepts, current first, from its environment: none when webhooks are off. */
+export function webhookSecrets(env: Readonly<Record<string, string | undefined>>): string[] {
+    const secrets: string[] = [];
+    for (const name of [WEBHOOK_SECRET_ENV, PREVIOUS_WEBHOOK_SECRET_ENV]) {
+        const value = env[name];
+        if (value && !secrets.includes(value)) secrets.push(value);
+    }
+    return secrets;
+}
+
+/**
+ * What makes two deliveries the same event: its type and the id of the record it is about (`message_created` and
+ * the message id). Undefined for a body without both, which a receiver then processes without de-duplication.
+ */
+export function eventIdentity(body: unknown): string | undefined {
+    if (typeof body !== "object" || body === null) return undefined;
+    const { event, id } = body as { event?: unknown; id?: unknown };
+    if (typeof event !== "string" || !event || (typeof id !== "number" && typeof id !== "string") || id === "") return undefined;
+    return `${event}:${id}`;
+}
+
+/** How long an event's identity is remembered: twice the signature's tolerance, so a replayed copy is refused as stale anyway. */
+export const EVENT_MEMORY_MS = 2 * DEFAULT_TOLERANCE_SECONDS * 1000;
+
+/**
+ * The events a receiver has handled or is handling, by identity. The first copy of an event claims it; a copy that
+ * arrives while the first is still being processed waits for its outcome: when the first succeeded it is a
+ * duplicate, when the first failed it takes over (Chatwoot does not retry, so the other webhook's copy is the only
+ * second chance). One instance per receiver process.
+ */
+export class EventClaims {
+    private readonly claims = new Map<string, { at: number; done: Promise<boolean> }>();
+
+    constructor(private readonly now: () => number = Date.now) {}
+
+    /**
+     * Runs `handle` for the first copy of `identity` (and for a later one only if every earlier copy failed).
+     * `handle` resolves to true when the event was processed for good; `once` says what became of this copy.
+     */
+    async once(identity: string, handle: () => Promise<boolean>): Promise<"handled" | "duplicate" | "failed"> {
+        this.prune();
+        for (;;) {
+            const earlier = this.claims.get(identity);
+            if (!earlier) break;
+            if (await earlier.done) return "duplicate";
+            if (this.claims.get(identity) === earlier) this.claims.delete(identity);
+        }
+        let settle: (ok: boolean) => void = () => undefined;
+        const claim = { at: this.now(), done: new Promise<boolean>((resolve) => { settle = resolve; }) };
+        this.claims.set(identity, claim);
+        let ok = false;
+        try {
+            ok = await handle();
+        } finally {
+            settle(ok);
+            if (!ok && this.claims.get(identity) === claim) this.claims.delete(identity);
+        }
+        return ok ? "handled" : "failed";
+    }
+
+    /** How many identities are remembered (for tests). */
+    get size(): number {
+        return this.claims.size;
+    }
+
+    private prune(): void {
+        const horizon = this.now() - EVENT_MEMORY_MS;
+        for (const [id, c] of this.claims) if (c.at < horizon) this.claims.delete(id);
+    }
 }

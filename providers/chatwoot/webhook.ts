@@ -1,8 +1,14 @@
 /**
  * The Chatwoot account webhook that sends conversation events to the agent service. Chatwoot (>= 4.11.2) generates
  * each webhook's HMAC secret itself and ignores one sent by the caller, so the resource registers (or adopts, by
- * URL) the webhook and reads the secret back as a secret output for the stack to distribute. Rotating means a new
- * webhook: `rotation` changes force a replace, deleted first since a URL is unique per account.
+ * URL) the webhook and reads the secret back as a secret output for the stack to distribute.
+ *
+ * Rotating means a new webhook, since Chatwoot cannot reset a secret: the stack bumps the generation in the URL
+ * (`?generation=N`, which the receiver ignores), and the new URL replaces the webhook create-before-delete, so for
+ * a while both exist. A new webhook is registered dormant (subscribed to `DORMANT_SUBSCRIPTIONS` only, so it signs
+ * no message with a secret the receivers do not have yet); `ChatwootWebhookSubscriptions` subscribes it once the
+ * receivers hold its secret. While an older webhook of the same receiver is still registered its secret is the
+ * `previousSecret` output, which the receivers keep accepting; the next update after Chatwoot forgets it clears it.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { credential, type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownFailures, type ProviderConfig, secretOutputs } from "../dynamic";
@@ -17,15 +23,49 @@ export interface ChatwootWebhookInputs {
     /** Where Chatwoot delivers: the agent service's webhook endpoint. */
     readonly url: string;
     readonly name: string;
+    /** The events declared for it; `ChatwootWebhookSubscriptions` applies them (HD-WHK-001 reads them here). */
     readonly subscriptions: readonly string[];
-    /** Changing it replaces the webhook, which gives it a new secret. */
-    readonly rotation: string;
 }
 
 export interface ChatwootWebhookOutputs extends ChatwootWebhookInputs {
     readonly webhookId: number;
     /** The HMAC secret Chatwoot signs deliveries with. */
     readonly secret: string;
+    /** The secret of the webhook this one replaces, while Chatwoot still has it; "" once it is gone. */
+    readonly previousSecret: string;
+    /** That webhook's id, or 0. */
+    readonly previousWebhookId: number;
+}
+
+/**
+ * What a new webhook is subscribed to until its receivers hold its secret: an event Chatwoot must have one of (an
+ * empty list is refused) and that the agent service ignores, fired only when an administrator adds an inbox.
+ */
+export const DORMANT_SUBSCRIPTIONS: readonly string[] = ["inbox_created"];
+
+/** The query parameter that tells a rotation's webhooks apart: the same receiver, distinct URLs for Chatwoot. */
+export const GENERATION_PARAM = "generation";
+
+/** The receiver URL of generation `generation`: generation 0 is the plain URL, so a first launch's URL stays as it was. */
+export function generationUrl(receiver: string, generation: number): string {
+    if (generation === 0) return receiver;
+    const u = new URL(receiver);
+    u.searchParams.set(GENERATION_PARAM, String(generation));
+    return u.toString();
+}
+
+/** The generation in a webhook URL (0 without one), and the receiver it points at. */
+export function parseGenerationUrl(url: string): { receiver: string; generation: number } {
+    let u: URL;
+    try {
+        u = new URL(url);
+    } catch {
+        return { receiver: url, generation: 0 };
+    }
+    const g = u.searchParams.get(GENERATION_PARAM);
+    u.searchParams.delete(GENERATION_PARAM);
+    const generation = g !== null && /^[0-9]{1,9}$/.test(g) ? Number(g) : 0;
+    return { receiver: u.toString(), generation };
 }
 
 /** Problems with a webhook's declared shape, as check() reports them. */
@@ -56,24 +96,30 @@ async function requireAdministrator(cw: ChatwootClient, accountId: number): Prom
     }
 }
 
-async function outputs(cw: ChatwootClient, inputs: ChatwootWebhookInputs, w: ChatwootWebhook): Promise<ChatwootWebhookOutputs> {
+async function outputs(cw: ChatwootClient, inputs: ChatwootWebhookInputs, w: ChatwootWebhook, all: readonly ChatwootWebhook[]): Promise<ChatwootWebhookOutputs> {
     if (!w.secret) {
         const version = await cw.version().catch(() => undefined);
         throw new Error(`Chatwoot${version ? ` ${version}` : ""} at ${cw.baseUrl} returned no secret for webhook ${w.id}: signed webhooks need Chatwoot ${CHATWOOT_MIN_SIGNING_VERSION} or newer (with its migrations run); upgrade Chatwoot, then run again`);
     }
-    return { ...inputs, webhookId: w.id, secret: w.secret };
+    return { ...inputs, webhookId: w.id, secret: w.secret, ...previous(all, inputs, w.id) };
+}
+
+/** The newest other webhook of the same receiver (a rotation's older generation), if Chatwoot still has it. */
+export function previous(all: readonly ChatwootWebhook[], inputs: Pick<ChatwootWebhookInputs, "url">, ownId: number): { previousSecret: string; previousWebhookId: number } {
+    const receiver = parseGenerationUrl(inputs.url).receiver;
+    const older = all.filter((w) => w.id !== ownId && parseGenerationUrl(w.url).receiver === receiver).sort((a, b) => b.id - a.id)[0];
+    return older?.secret ? { previousSecret: older.secret, previousWebhookId: older.id } : { previousSecret: "", previousWebhookId: 0 };
 }
 
 async function register(config: ProviderConfig | undefined, inputs: ChatwootWebhookInputs): Promise<ChatwootWebhookOutputs> {
     const cw = client(config, inputs.baseUrl);
     await requireAdministrator(cw, inputs.accountId);
-    const body = { url: inputs.url, name: inputs.name, subscriptions: inputs.subscriptions };
-    const existing = (await cw.listWebhooks(inputs.accountId)).find((w) => w.url === inputs.url);
-    let w = existing ?? (await cw.createWebhook(inputs.accountId, body));
-    if (existing && (existing.name !== inputs.name || JSON.stringify([...existing.subscriptions].sort()) !== JSON.stringify([...inputs.subscriptions].sort()))) {
-        w = await cw.updateWebhook(inputs.accountId, existing.id, body);
-    }
-    return outputs(cw, inputs, w);
+    const listed = await cw.listWebhooks(inputs.accountId);
+    const existing = listed.find((w) => w.url === inputs.url);
+    // dormant until the receivers hold the secret; an adopted webhook keeps its subscriptions for the same reason
+    let w = existing ?? (await cw.createWebhook(inputs.accountId, { url: inputs.url, name: inputs.name, subscriptions: DORMANT_SUBSCRIPTIONS }));
+    if (existing && existing.name !== inputs.name) w = await cw.updateWebhook(inputs.accountId, existing.id, { url: inputs.url, name: inputs.name });
+    return outputs(cw, inputs, w, existing ? listed : [...listed, w]);
 }
 
 export const chatwootWebhookProvider: ConfiguredProvider<ChatwootWebhookInputs, ChatwootWebhookOutputs> = {
@@ -86,10 +132,12 @@ export const chatwootWebhookProvider: ConfiguredProvider<ChatwootWebhookInputs, 
     },
 
     async diff(_id, olds, news) {
-        const inPlace = (["name", "subscriptions", "baseUrl"] as const).filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-        const replaces = (["url", "accountId", "rotation"] as const).filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
-        // URLs are unique per account: the old webhook must go before its replacement can take the URL
-        return diffResult(inPlace, replaces, true);
+        const inPlace: string[] = (["name", "subscriptions", "baseUrl"] as const).filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+        // a rotation's older webhook was still there at the last update: look again, so its secret is dropped once it is gone
+        if (olds.previousSecret) inPlace.push("previousSecret");
+        // a new URL is a new generation: created before the old one is deleted, so a verifying webhook exists throughout
+        const replaces = (["url", "accountId"] as const).filter((k) => JSON.stringify(olds[k]) !== JSON.stringify(news[k]));
+        return diffResult(inPlace, replaces);
     },
 
     async create(inputs) {
@@ -101,13 +149,17 @@ export const chatwootWebhookProvider: ConfiguredProvider<ChatwootWebhookInputs, 
         if (!props) return { id, props };
         const found = (await client(this.config, props.baseUrl).listWebhooks(props.accountId)).find((w) => w.id === props.webhookId);
         if (!found) return {}; // deleted in Chatwoot: refresh forgets it, the next up registers it again
-        return { id, props: { ...props, url: found.url, name: found.name ?? "", subscriptions: found.subscriptions, secret: found.secret ?? "" } };
+        return { id, props: { ...props, url: found.url, name: found.name ?? "", secret: found.secret ?? "" } };
     },
 
     async update(_id, olds, news) {
         const cw = client(this.config, news.baseUrl);
-        const w = await cw.updateWebhook(news.accountId, olds.webhookId, { url: news.url, name: news.name, subscriptions: news.subscriptions });
-        return { outs: await outputs(cw, news, w) };
+        const listed = await cw.listWebhooks(news.accountId);
+        const current = listed.find((w) => w.id === olds.webhookId);
+        const w = current && current.name === news.name && current.url === news.url
+            ? current
+            : await cw.updateWebhook(news.accountId, olds.webhookId, { url: news.url, name: news.name });
+        return { outs: await outputs(cw, news, w, listed) };
     },
 
     async delete(_id, props) {
@@ -121,16 +173,17 @@ export interface ChatwootWebhookArgs {
     readonly url: pulumi.Input<string>;
     readonly name: pulumi.Input<string>;
     readonly subscriptions: pulumi.Input<readonly string[]>;
-    readonly rotation: pulumi.Input<string>;
 }
 
 export class ChatwootWebhookResource extends pulumi.dynamic.Resource {
     declare readonly webhookId: pulumi.Output<number>;
     declare readonly secret: pulumi.Output<string>;
+    declare readonly previousSecret: pulumi.Output<string>;
+    declare readonly previousWebhookId: pulumi.Output<number>;
 
     constructor(name: string, args: ChatwootWebhookArgs, opts?: pulumi.CustomResourceOptions) {
-        super(chatwootWebhookProvider, name, { webhookId: undefined, secret: undefined, ...args }, {
-            ...opts, additionalSecretOutputs: secretOutputs("ChatwootWebhook", ["secret"]),
+        super(chatwootWebhookProvider, name, { webhookId: undefined, secret: undefined, previousSecret: undefined, previousWebhookId: undefined, ...args }, {
+            ...opts, additionalSecretOutputs: secretOutputs("ChatwootWebhook", ["secret", "previousSecret"]),
         }, DYNAMIC_MODULE, "ChatwootWebhook");
     }
 }

@@ -73,7 +73,7 @@ describe("the providers under injected faults", function () {
             sb.faults.set(randomFaults(seed, RATE, { servers: VENDORS }));
             const at = `seed ${seed}`;
 
-            const hookInputs: ChatwootWebhookInputs = { baseUrl: sb.urls.chatwoot, accountId: C.chatwootAccountId, url: agentUrl, name: AGENT, subscriptions: DEFAULT_SUBSCRIPTIONS, rotation: "0" };
+            const hookInputs: ChatwootWebhookInputs = { baseUrl: sb.urls.chatwoot, accountId: C.chatwootAccountId, url: agentUrl, name: AGENT, subscriptions: DEFAULT_SUBSCRIPTIONS };
             const hook = await webhooks.create(hookInputs);
             for (const name of [AGENT, CHATWOOT]) await app.create({ apiUrl: fly, name, org: C.flyOrg });
             await ips.create({ apiUrl: fly, app: AGENT, types: ["shared_v4", "v6"] });

@@ -37,6 +37,7 @@ describe("the Chatwoot webhook through the whole stack (real engine)", function 
     }
 
     const agentSecrets = (): string[] => sandbox().fly.live(AGENT).map((m) => sandbox().fly.machineEnv(m.id)["CHATWOOT_WEBHOOK_SECRET"] ?? "");
+    const agentPrevious = (): string[] => sandbox().fly.live(AGENT).map((m) => sandbox().fly.machineEnv(m.id)["CHATWOOT_WEBHOOK_SECRET_PREVIOUS"] ?? "");
     const supabaseDigest = (name: string): string | undefined => sandbox().supabase.project.secrets[name]?.digest;
     const sha256 = (s: string): string => createHash("sha256").update(s).digest("hex");
 
@@ -72,18 +73,30 @@ describe("the Chatwoot webhook through the whole stack (real engine)", function 
         assert.equal(sandbox().agentService.counts.verified, 1);
     });
 
-    it("after a rotation refuses the old secret and accepts the new one", async () => {
+    it("a rotation creates the new webhook before deleting the old, then drops the old secret: the old one is refused, the new one accepted", async () => {
         const old = sandbox().chatwoot.webhooks[0]!.secret!;
         stack().config["hotdash:webhookRotation"] = 1;
         const run = await stack().up();
         assert.deepEqual(run.errors, []);
-        assert.ok(run.events.some((e) => e.op === "replace" && e.name === "hotdash-chatwoot-webhook-registration"), run.events.filter((e) => e.op !== "same").map((e) => `${e.op} ${e.name}`).join(", "));
+        const steps = run.events.filter((e) => e.op !== "same").map((e) => `${e.op} ${e.name}`);
+        const at = (step: string): number => steps.indexOf(step);
+        // create-before-delete: the new generation first, the receivers, then the subscriptions move, then the old one goes
+        assert.ok(at("replace hotdash-chatwoot-webhook-registration") >= 0, steps.join(", "));
+        assert.ok(at("replace hotdash-chatwoot-webhook-registration") < at("update hotdash-agent-service-secrets"), steps.join(", "));
+        assert.ok(at("update hotdash-agent-service-secrets") < at("update hotdash-chatwoot-webhook-subscriptions"), steps.join(", "));
+        assert.ok(at("update hotdash-chatwoot-webhook-subscriptions") < at("delete hotdash-chatwoot-webhook-registration"), steps.join(", "));
         const hooks = sandbox().chatwoot.webhooks;
-        assert.equal(hooks.length, 1, "never two webhooks for one URL");
+        assert.deepEqual(hooks.map((w) => w.url), [`${sandbox().urls["hotdash-agent-service"]}/webhooks/chatwoot?generation=1`]);
         const fresh = hooks[0]!.secret!;
         assert.notEqual(fresh, old);
         assert.deepEqual(agentSecrets(), [fresh, fresh]);
+        assert.deepEqual(agentPrevious(), [old, old], "the old secret is still accepted until the next update");
+
+        const second = await stack().up();
+        assert.deepEqual(second.errors, []);
+        assert.deepEqual(agentPrevious(), [fresh, fresh], "the old secret is dropped");
         assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET"), sha256(fresh));
+        assert.equal(supabaseDigest("CHATWOOT_WEBHOOK_SECRET_PREVIOUS"), sha256(fresh));
 
         const before = await pending();
         const deliveries = sandbox().chatwoot.deliveries.length;

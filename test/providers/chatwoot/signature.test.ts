@@ -6,6 +6,10 @@ import { join } from "node:path";
 import { createHmac } from "node:crypto";
 import {
     type DeliveryHeaders,
+    EVENT_MEMORY_MS,
+    EventClaims,
+    eventIdentity,
+    webhookSecrets,
     type HeaderSource,
     signDelivery,
     type VerifyOptions,
@@ -218,6 +222,62 @@ describe("Chatwoot webhook signatures", () => {
             assert.deepEqual(results.map((r) => (r.ok ? "ok" : r.reason)), [
                 "ok", "bad_signature", "bad_signature", "stale", "future", "missing_header", "malformed_signature", "bad_signature", "bad_signature",
             ]);
+        });
+    });
+
+    describe("during a rotation (two webhooks, two secrets, every event twice)", () => {
+        it("reads the accepted secrets from a receiver's env, current first, without repeats or blanks", () => {
+            assert.deepEqual(webhookSecrets({ CHATWOOT_WEBHOOK_SECRET: SECRET, CHATWOOT_WEBHOOK_SECRET_PREVIOUS: OLD_SECRET }), [SECRET, OLD_SECRET]);
+            assert.deepEqual(webhookSecrets({ CHATWOOT_WEBHOOK_SECRET: SECRET, CHATWOOT_WEBHOOK_SECRET_PREVIOUS: SECRET }), [SECRET]);
+            assert.deepEqual(webhookSecrets({ CHATWOOT_WEBHOOK_SECRET: SECRET }), [SECRET]);
+            assert.deepEqual(webhookSecrets({ CHATWOOT_WEBHOOK_SECRET: "", CHATWOOT_WEBHOOK_SECRET_PREVIOUS: "" }), []);
+        });
+
+        it("names an event by its type and record id, and nothing without both", () => {
+            assert.equal(eventIdentity({ event: "message_created", id: 17, content: "a" }), "message_created:17");
+            assert.equal(eventIdentity({ event: "message_updated", id: 17 }), "message_updated:17");
+            for (const body of [{ event: "message_created" }, { id: 17 }, { event: "", id: 17 }, { event: "message_created", id: "" }, null, "text"]) {
+                assert.equal(eventIdentity(body), undefined, JSON.stringify(body));
+            }
+        });
+
+        it("handles the first copy of an event and drops the second, even while the first is still being handled", async () => {
+            const claims = new EventClaims();
+            let handled = 0;
+            let release: () => void = () => undefined;
+            const slow = new Promise<void>((r) => { release = r; });
+            const first = claims.once("message_created:1", async () => { handled++; await slow; return true; });
+            const second = claims.once("message_created:1", async () => { handled++; return true; });
+            release();
+            assert.deepEqual(await Promise.all([first, second]), ["handled", "duplicate"]);
+            assert.equal(await claims.once("message_created:1", async () => { handled++; return true; }), "duplicate");
+            assert.equal(await claims.once("message_created:2", async () => { handled++; return true; }), "handled");
+            assert.equal(handled, 2);
+        });
+
+        it("lets the other copy handle an event whose first copy failed, since Chatwoot does not retry", async () => {
+            const claims = new EventClaims();
+            let release: () => void = () => undefined;
+            const slow = new Promise<void>((r) => { release = r; });
+            const first = claims.once("message_created:1", async () => { await slow; return false; });
+            const second = claims.once("message_created:1", async () => true);
+            release();
+            assert.deepEqual(await Promise.all([first, second]), ["failed", "handled"]);
+            assert.equal(await claims.once("message_created:1", async () => true), "duplicate");
+            // a handler that throws counts as failed, and the error reaches the caller
+            await assert.rejects(claims.once("message_created:3", async () => { throw new Error("db down"); }), /db down/);
+            assert.equal(await claims.once("message_created:3", async () => true), "handled");
+        });
+
+        it("forgets an event after twice the signature's tolerance, when a copy would be refused as stale anyway", async () => {
+            let now = 1_000_000;
+            const claims = new EventClaims(() => now);
+            assert.equal(await claims.once("message_created:1", async () => true), "handled");
+            now += EVENT_MEMORY_MS - 1;
+            assert.equal(await claims.once("message_created:1", async () => true), "duplicate");
+            now += 2;
+            assert.equal(await claims.once("message_created:2", async () => true), "handled");
+            assert.equal(claims.size, 1);
         });
     });
 });
