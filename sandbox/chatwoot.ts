@@ -5,11 +5,13 @@
  * `secret` sent by the caller is ignored), URLs unique per account, webhooks managed by administrators only.
  */
 import { randomInt, randomUUID } from "node:crypto";
+import { forcedMachineHealth, type MachineLookup } from "./apps";
 import { OpenApiValidator } from "./openapi";
 import { FixedWindows } from "./ratelimit";
 import { randomId, type SandboxContext, type SandboxRequest, type SandboxResponse, VendorServer } from "./server";
 import { SANDBOX_CREDENTIALS } from "./credentials";
 import { CHATWOOT_EVENTS } from "../providers/chatwoot/events";
+import { APPS } from "../components/catalog";
 import { signDelivery } from "../providers/chatwoot/signature";
 
 
@@ -76,6 +78,8 @@ export class ChatwootServer extends VendorServer {
     /** Every delivery made, in order. */
     deliveries: Delivery[] = [];
     private inFlight: Promise<void>[] = [];
+    /** The machines serving Chatwoot (the sandbox's Fly), for health checks forced to one of them. Defaults to none. */
+    servedBy?: MachineLookup;
     /** When false, new webhooks get no secret, as before Chatwoot 4.11.2. */
     generatesSecrets = true;
 
@@ -190,7 +194,7 @@ export class ChatwootServer extends VendorServer {
     }
 
     private routes(): void {
-        this.route("GET", "/health", () => ({ status: 200, body: { status: "woot" } }));
+        this.route("GET", "/health", (req) => forcedMachineHealth(APPS.chatwoot.name, this.servedBy, req) ?? { status: 200, body: { status: "woot" } });
         this.route("GET", "/api", () => ({
             status: 200,
             body: { version: CHATWOOT_VERSION, timestamp: new Date().toISOString(), queue_services: "ok", data_services: "ok" },

@@ -18,6 +18,9 @@ export const SANDBOX_CREDENTIALS = {
     chatwootAgentToken: "sandbox-chatwoot-agent-token",
 } as const;
 
+/** The path of the sandbox's Slack incoming webhook: like Slack's, the URL itself is the credential. */
+export const SLACK_WEBHOOK_PATH = "/services/T0HOTDASH/B0LAUNCH/sandboxwebhooksecret";
+
 /** Passphrase of the sandbox stack's secrets (Pulumi's passphrase provider); real stacks have their own. */
 export const SANDBOX_PASSPHRASE = "hotdash-sandbox";
 

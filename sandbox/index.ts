@@ -68,6 +68,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         fly.live(APPS.agentService.name).filter((m) => m.state === "started").map((m) => fly.machineEnv(m.id)));
     const llamaindexMcp = new AppServer(ctx, APPS.llamaindexMcp.name);
     const slack = new SlackServer(ctx);
+    // Fly's checks probe the app each machine serves, forced to that machine, which answers as its image does
+    const serving = (id: string) => fly.serving(id);
+    agentService.servedBy = serving;
+    llamaindexMcp.servedBy = serving;
+    chatwoot.servedBy = serving;
     const servers: Record<SandboxServerName, VendorServer> = {
         fly, supabase, "supabase-rest": supabaseRest, chatwoot,
         "hotdash-agent-service": agentService, "hotdash-llamaindex-mcp": llamaindexMcp, slack,
@@ -86,6 +91,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         }
         throw err;
     }
+    fly.appUrls = { [APPS.agentService.name]: agentService.url, [APPS.llamaindexMcp.name]: llamaindexMcp.url, [APPS.chatwoot.name]: chatwoot.url };
     const persistence = opts.stateFile ? persist(opts.stateFile, servers) : undefined;
     const urls = {
         ...Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.url])),

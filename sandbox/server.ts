@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import type { FaultInjector } from "./faults";
 import { type OpenApiValidator, pathPattern } from "./openapi";
+import { undocumentedReason } from "./undocumented";
 
 export interface SandboxRequest {
     readonly server: string;
@@ -46,6 +47,8 @@ export interface LoggedRequest {
     readonly status: number | "dropped";
     /** An injected fault, if any: `status:503`, `drop@after`, ... */
     readonly fault?: string;
+    /** How the handler's answer broke the vendor's document, when it did (it was then replaced by a 500). */
+    readonly violation?: string;
     /** When the request arrived, and when its answer went out (or the connection was dropped), in epoch ms. */
     readonly at: number;
     readonly end: number;
@@ -121,8 +124,15 @@ export abstract class VendorServer {
         return this.baseUrl;
     }
 
-    /** Registers a handler for `METHOD /path/{param}`. */
+    /**
+     * Registers a handler for `METHOD /path/{param}`. The route must be an operation of the vendor's document (its
+     * answers are then checked against it) or be listed in sandbox/undocumented.ts with the reason it is not.
+     */
     protected route(method: string, template: string, handler: Handler): void {
+        const sample = template.replace(/\{[^}]+\}/g, "x");
+        if (!this.validator?.match(method, sample) && !undocumentedReason(this.name, method, template)) {
+            throw new Error(`sandbox ${this.name}: ${method} ${template} is not in the vendor's document; serve a documented operation, or list it with the reason in sandbox/undocumented.ts`);
+        }
         this.routeTable.push({ method, ...pathPattern(template, { trailingSlash: true }), handler });
     }
 
@@ -180,7 +190,7 @@ export abstract class VendorServer {
             return;
         }
 
-        const { response, operationId } = await this.handle(method, url, req.headers, rawBody);
+        const { response, operationId, violation } = await this.handle(method, url, req.headers, rawBody);
         if (decision.after?.kind === "drop") {
             this.ctx.log.push({ ...entry, end: Date.now(), ...(operationId ? { operationId } : {}), status: "dropped", fault: faultLabel! });
             req.socket.destroy();
@@ -192,12 +202,26 @@ export abstract class VendorServer {
             this.send(res, this.error(status, faultMessage(status)));
             return;
         }
-        this.ctx.log.push({ ...entry, end: Date.now(), ...(operationId ? { operationId } : {}), status: response.status });
+        this.ctx.log.push({ ...entry, end: Date.now(), ...(operationId ? { operationId } : {}), status: response.status, ...(violation ? { violation } : {}) });
         this.send(res, response);
     }
 
+    /**
+     * The answer, checked against the vendor's document when the operation is a documented one: an answer outside it
+     * is a sandbox bug, so it becomes a 500 naming the break (and the log entry records it), never a quiet yes.
+     */
+    private async handle(method: string, url: URL, headers: http.IncomingHttpHeaders, rawBody: Buffer): Promise<{ response: SandboxResponse; operationId?: string; violation?: string }> {
+        const answered = await this.answer(method, url, headers, rawBody);
+        const operation = this.validator?.match(method, url.pathname);
+        if (!operation || !this.validator) return answered;
+        const errors = this.validator.validateAnswer(method, operation, answered.response);
+        if (!errors.length) return answered;
+        const violation = errors.join("; ");
+        return { ...answered, violation, response: this.error(500, `the sandbox's answer breaks the vendor's document: ${violation}`) };
+    }
+
     /** Route, auth, rate limit, schema, handler: the order the vendors answer in. */
-    private async handle(method: string, url: URL, headers: http.IncomingHttpHeaders, rawBody: Buffer): Promise<{ response: SandboxResponse; operationId?: string }> {
+    private async answer(method: string, url: URL, headers: http.IncomingHttpHeaders, rawBody: Buffer): Promise<{ response: SandboxResponse; operationId?: string }> {
         let body: unknown;
         if (rawBody.length > 0) {
             try {
