@@ -60,6 +60,22 @@ export class ChatwootServer extends VendorServer {
             pointer: "/components/schemas/webhook_create_update_payload/properties/subscriptions/items/enum",
             value: [...CHATWOOT_EVENTS],
             reason: "the model accepts inbox_created and inbox_updated, which the swagger's enum omits",
+        }, {
+            pointer: "/components/schemas/webhook/properties/subscriptions/items/enum",
+            value: [...CHATWOOT_EVENTS],
+            reason: "a webhook read back lists the events the model accepts, inbox_created and inbox_updated included",
+        }, {
+            pointer: "/paths/~1api~1v1~1accounts~1{account_id}~1webhooks/get/responses/200/content/application~1json/schema",
+            value: wrapped("webhooks", { type: "array", items: { $ref: "#/components/schemas/webhook" } }),
+            reason: "the Rails view (index.json.jbuilder) wraps the list in {\"payload\": {\"webhooks\": [...]}}",
+        }, {
+            pointer: "/paths/~1api~1v1~1accounts~1{account_id}~1webhooks/post/responses/200/content/application~1json/schema",
+            value: wrapped("webhook", { $ref: "#/components/schemas/webhook" }),
+            reason: "the Rails view (create.json.jbuilder) wraps the webhook in {\"payload\": {\"webhook\": ...}}",
+        }, {
+            pointer: "/paths/~1api~1v1~1accounts~1{account_id}~1webhooks~1{webhook_id}/patch/responses/200/content/application~1json/schema",
+            value: wrapped("webhook", { $ref: "#/components/schemas/webhook" }),
+            reason: "the Rails view (update.json.jbuilder) wraps the webhook in {\"payload\": {\"webhook\": ...}}",
         }],
         aliases: [{
             method: "PUT", path: "/api/v1/accounts/{account_id}/webhooks/{webhook_id}", sameAs: "PATCH",
@@ -272,6 +288,14 @@ export class ChatwootServer extends VendorServer {
             return before === this.webhooks.length ? { status: 404, body: { error: "Resource could not be found" } } : { status: 200 };
         });
     }
+}
+
+/** `{"payload": {key: schema}}`, the shape Chatwoot's webhook views answer in. */
+function wrapped(key: string, schema: Record<string, unknown>): Record<string, unknown> {
+    return {
+        type: "object", required: ["payload"],
+        properties: { payload: { type: "object", required: [key], properties: { [key]: schema } } },
+    };
 }
 
 /** Rails `wrap_parameters`: `{"webhook": {...}}` and a flat body mean the same; only permitted keys survive. */

@@ -122,7 +122,20 @@ export class FlyServer extends VendorServer {
             pointer: "/components/schemas/AppSecretsUpdateRequest/properties/values/additionalProperties",
             value: { type: "string", nullable: true },
             reason: "the request body's own description: values to set, \"or nil to unset\"",
+        }, {
+            pointer: "/paths/~1apps/post/responses/201",
+            value: { description: "Created", content: { "application/json": { schema: { $ref: "#/components/schemas/App" } } } },
+            reason: "the API answers the created app (fly-go decodes it as an App); the document lists no body",
+        }, {
+            pointer: "/components/schemas/main.statusCode/enum",
+            value: ["unknown", "insufficient_capacity", "name_taken"],
+            reason: "creating a taken app name answers status name_taken, which the document's main.statusCode lacks",
+        }, {
+            pointer: "/components/schemas/CertificateDetail/properties/rate_limited_until",
+            value: { type: "string", nullable: true },
+            reason: "a certificate that is not rate limited answers rate_limited_until: null (notes/fly-api.md, the recorded answer)",
         }],
+        errorSchema: "#/components/schemas/ErrorResponse",
     });
     private readonly buckets: TokenBuckets;
     readonly tokens: Record<string, FlyTokenScope> = {};

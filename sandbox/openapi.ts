@@ -175,15 +175,15 @@ export class OpenApiValidator {
                 const listed = Object.keys(responses).join(", ") || "none";
                 return () => [`${subject} is not a documented status (documented: ${listed})`];
             }
-            if (!this.opts.errorSchema) return () => [];
-            const validate = this.ajv.compile({ $ref: `spec${this.opts.errorSchema}` });
-            return (a) => (a.body === undefined ? [] : validate(a.body) ? [] : describe(validate, `${subject} body`));
+            return this.undescribedError(subject);
         }
         const entry = this.deref(raw);
         const content = entry["content"] as Record<string, Json> | undefined;
         const jsonType = content && Object.keys(content).find((t) => t.includes("json"));
         const schema = jsonType ? (content[jsonType]!["schema"] as Json | undefined) : undefined;
         if (!content || Object.keys(content).length === 0) {
+            // an error listed by description alone ("401: Unauthorized") leaves its body undescribed, not empty
+            if (status >= 400) return this.undescribedError(subject);
             return (a) => (a.body === undefined && !a.text ? [] : [`${subject} has a body where the document lists none`]);
         }
         if (!jsonType) {
@@ -194,6 +194,13 @@ export class OpenApiValidator {
             if (a.body === undefined) return [`${subject} has ${a.text ? "a text" : "no"} body where the document lists JSON`];
             return validate(a.body) ? [] : describe(validate, `${subject} body`);
         };
+    }
+
+    /** An error answer the document does not describe: its body must match `errorSchema` when there is one. */
+    private undescribedError(subject: string): (answer: AnswerToCheck) => string[] {
+        if (!this.opts.errorSchema) return () => [];
+        const validate = this.ajv.compile({ $ref: `spec${this.opts.errorSchema}` });
+        return (a) => (a.body === undefined ? [] : validate(a.body) ? [] : describe(validate, `${subject} body`));
     }
 
     private compile(method: string, template: string): CompiledOperation {

@@ -211,17 +211,18 @@ export abstract class VendorServer {
      * is a sandbox bug, so it becomes a 500 naming the break (and the log entry records it), never a quiet yes.
      */
     private async handle(method: string, url: URL, headers: http.IncomingHttpHeaders, rawBody: Buffer): Promise<{ response: SandboxResponse; operationId?: string; violation?: string }> {
-        const answered = await this.answer(method, url, headers, rawBody);
+        const answered = await this.answerRequest(method, url, headers, rawBody);
         const operation = this.validator?.match(method, url.pathname);
         if (!operation || !this.validator) return answered;
         const errors = this.validator.validateAnswer(method, operation, answered.response);
         if (!errors.length) return answered;
         const violation = errors.join("; ");
+        if (process.env["SANDBOX_DEBUG_VIOLATIONS"]) console.error(`VIOLATION ${this.name} ${method} ${url.pathname}: ${violation}`);
         return { ...answered, violation, response: this.error(500, `the sandbox's answer breaks the vendor's document: ${violation}`) };
     }
 
     /** Route, auth, rate limit, schema, handler: the order the vendors answer in. */
-    private async answer(method: string, url: URL, headers: http.IncomingHttpHeaders, rawBody: Buffer): Promise<{ response: SandboxResponse; operationId?: string }> {
+    private async answerRequest(method: string, url: URL, headers: http.IncomingHttpHeaders, rawBody: Buffer): Promise<{ response: SandboxResponse; operationId?: string }> {
         let body: unknown;
         if (rawBody.length > 0) {
             try {

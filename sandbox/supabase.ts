@@ -133,8 +133,7 @@ export class SupabaseServer extends VendorServer {
         })));
         this.route("GET", `${base}/health`, this.withProject((_p, req) => {
             const names = [...new Set(req.query.getAll("services").flatMap((s) => s.split(",")))];
-            const unknown = names.filter((n) => !(n in this.services));
-            if (unknown.length) return { status: 400, body: { message: `services must be among ${Object.keys(this.services).join(", ")}; not ${unknown.join(", ")}` } };
+            // names outside the document's enum never get here: the request validation refuses them with 400
             return { status: 200, body: names.map((name) => serviceHealth(name as SupabaseService, this.services[name as SupabaseService])) };
         }));
 
