@@ -134,7 +134,15 @@ export class FlyServer extends VendorServer {
             pointer: "/components/schemas/CertificateDetail/properties/rate_limited_until",
             value: { type: "string", nullable: true },
             reason: "a certificate that is not rate limited answers rate_limited_until: null (notes/fly-api.md, the recorded answer)",
-        }],
+        }, ...["attached_machine_id", "attached_alloc_id"].map((field) => ({
+            pointer: `/components/schemas/Volume/properties/${field}`,
+            value: { type: "string", nullable: true },
+            reason: `a volume no machine uses answers ${field}: null (notes/fly-api.md, the recorded answer)`,
+        })), ...["get", "post"].map((method) => ({
+            pointer: `/paths/~1apps~1{app_name}~1machines~1{machine_id}~1lease/${method}/responses/${method === "get" ? 200 : 201}/content/application~1json/schema`,
+            value: { type: "object", required: ["status", "data"], properties: { status: { type: "string" }, data: { $ref: "#/components/schemas/Lease" } } },
+            reason: "lease answers are wrapped in {\"status\": \"success\", \"data\": <Lease>} (notes/fly-api.md); the document shows the bare Lease",
+        }))],
         errorSchema: "#/components/schemas/ErrorResponse",
     });
     private readonly buckets: TokenBuckets;
@@ -593,7 +601,7 @@ export class FlyServer extends VendorServer {
                 return { status: 409, body: { status: "error", message: `machine ID ${m.id} lease currently held by ${m.lease.owner}; the nonce does not match` } };
             }
             m.lease = undefined;
-            return { status: 200, body: { status: "success" } };
+            return { status: 200 }; // the document lists no body for a released lease
         });
         this.route("GET", `${one}/wait`, async (req) => {
             const first = this.machine(req);

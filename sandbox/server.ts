@@ -171,7 +171,11 @@ export abstract class VendorServer {
         const method = req.method ?? "GET";
         const rawBody = await readBody(req);
         const entry = { server: this.name, method, path: url.pathname, at: Date.now() };
-        const decision = this.ctx.faults.decide(this.name, method, url.pathname);
+        // Fly's own checks (forced to one machine) are the platform probing an app, not a call the stack makes; fault
+        // plans model the vendors' APIs as the stack calls them, so they leave probes alone (a failing app is a test's
+        // explicit choice: an unhealthy service or a bad image)
+        const probe = typeof req.headers["fly-force-instance-id"] === "string";
+        const decision = probe ? { latencyMs: 0 } : this.ctx.faults.decide(this.name, method, url.pathname);
         if (decision.latencyMs > 0) await sleep(decision.latencyMs);
 
         const fault = decision.before ?? decision.after;
