@@ -23,6 +23,9 @@ const DEFAULT_SUBSCRIPTIONS = [
 
 export const CHATWOOT_VERSION = "4.15.1";
 
+/** `Message.message_type`'s enum, in the order of its integers. */
+const MESSAGE_TYPES = ["incoming", "outgoing", "activity", "template"];
+
 const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
 export interface Webhook {
@@ -242,7 +245,8 @@ export class ChatwootServer extends VendorServer {
                 account: { id: this.accountId, name: "HotDash" },
                 inbox: { id: 1, name: "HotDash API" },
             });
-            return { status: 200, body: { ...message, sender: { id: this.user(req)!.id } } };
+            // the API answers the Rails enum's integer (message_type_before_type_cast); the webhook payload names it
+            return { status: 200, body: { ...message, message_type: MESSAGE_TYPES.indexOf(message.message_type), sender: { id: this.user(req)!.id } } };
         });
 
         const list = "/api/v1/accounts/{account_id}/webhooks";

@@ -128,13 +128,13 @@ export class FlyServer extends VendorServer {
             reason: "the API answers the created app (fly-go decodes it as an App); the document lists no body",
         }, {
             pointer: "/components/schemas/main.statusCode/enum",
-            value: ["unknown", "insufficient_capacity", "name_taken"],
-            reason: "creating a taken app name answers status name_taken, which the document's main.statusCode lacks",
-        }, {
-            pointer: "/components/schemas/CertificateDetail/properties/rate_limited_until",
+            value: ["unknown", "insufficient_capacity", "name_taken", "error"],
+            reason: "a taken app name answers status name_taken, and lease conflicts {\"status\": \"error\", \"message\": ...} (notes/fly-api.md, fly-go flaps_error.go); the document's main.statusCode has neither",
+        }, ...["CertificateDetail", "CertificateCheckResponse"].map((schema) => ({
+            pointer: `/components/schemas/${schema}/properties/rate_limited_until`,
             value: { type: "string", nullable: true },
             reason: "a certificate that is not rate limited answers rate_limited_until: null (notes/fly-api.md, the recorded answer)",
-        }, ...["attached_machine_id", "attached_alloc_id"].map((field) => ({
+        })), ...["attached_machine_id", "attached_alloc_id"].map((field) => ({
             pointer: `/components/schemas/Volume/properties/${field}`,
             value: { type: "string", nullable: true },
             reason: `a volume no machine uses answers ${field}: null (notes/fly-api.md, the recorded answer)`,
@@ -142,7 +142,15 @@ export class FlyServer extends VendorServer {
             pointer: `/paths/~1apps~1{app_name}~1machines~1{machine_id}~1lease/${method}/responses/${method === "get" ? 200 : 201}/content/application~1json/schema`,
             value: { type: "object", required: ["status", "data"], properties: { status: { type: "string" }, data: { $ref: "#/components/schemas/Lease" } } },
             reason: "lease answers are wrapped in {\"status\": \"success\", \"data\": <Lease>} (notes/fly-api.md); the document shows the bare Lease",
-        }))],
+        })), {
+            pointer: "/paths/~1apps~1{app_name}~1machines~1{machine_id}~1start/post/responses/200/content",
+            value: { "application/json": { schema: { type: "object", properties: { previous_state: { type: "string" }, migrated: { type: "boolean" }, new_host: { type: "string" } } } } },
+            reason: "start answers {previous_state, migrated, new_host} (notes/fly-api.md); the document lists no body",
+        }, {
+            pointer: "/paths/~1apps~1{app_name}~1machines~1{machine_id}~1stop/post/responses/200/content",
+            value: { "application/json": { schema: { type: "object", properties: { ok: { type: "boolean" } } } } },
+            reason: "stop answers {\"ok\": true} (notes/fly-api.md); the document lists no body",
+        }],
         errorSchema: "#/components/schemas/ErrorResponse",
     });
     private readonly buckets: TokenBuckets;
@@ -191,6 +199,7 @@ export class FlyServer extends VendorServer {
             if (m.state === "starting" || m.state === "created" || m.state === "replacing") this.boot(m, "starting");
             if (m.state === "stopping") this.stop(m);
             if (m.state === "destroying") m.state = "destroyed";
+            if (m.state === "started" && m.checks.length) this.later(() => void this.runChecks(m, m.generation, false), this.checkMs * this.ctx.timeScale);
         }
     }
 
@@ -548,7 +557,7 @@ export class FlyServer extends VendorServer {
             m.lease = undefined;
             this.event(m, "destroy", "destroyed");
             for (const v of this.apps[m.app]?.volumes ?? []) if (v.attachedMachineId === m.id) v.attachedMachineId = null;
-            return { status: 200, body: { ok: true } };
+            return { status: 200 }; // the document lists no body for a destroyed machine
         });
         this.route("POST", `${base}/{machine_id}/start`, (req) => {
             const m = this.machine(req);

@@ -221,7 +221,6 @@ export abstract class VendorServer {
         const errors = this.validator.validateAnswer(method, operation, answered.response);
         if (!errors.length) return answered;
         const violation = errors.join("; ");
-        if (process.env["SANDBOX_DEBUG_VIOLATIONS"]) console.error(`VIOLATION ${this.name} ${method} ${url.pathname}: ${violation}`);
         return { ...answered, violation, response: this.error(500, `the sandbox's answer breaks the vendor's document: ${violation}`) };
     }
 
