@@ -43,7 +43,7 @@ const DECLARED: Record<string, { groups: Record<string, number>; ips: string[]; 
 };
 
 describe("the stack under injected faults (real engine)", function () {
-    this.timeout(1200000);
+    this.timeout(1800000);
     const sandbox = useSandbox({ timeScale: 0.01 });
     const pg = usePostgres();
     let dumpDir: string;
