@@ -8,11 +8,14 @@ import { FlyClient } from "../providers/fly/client";
 import { converge, DEFAULT_TIMEOUTS } from "../providers/fly/rollout";
 import { startSandbox } from "../sandbox";
 import { SANDBOX_CREDENTIALS as C } from "../sandbox/credentials";
+import { APPS } from "../components/catalog";
 import type { Benchmark } from "./registry";
 
 const LATENCY_MS = 50;
 const BOOT_MS = 1000;
 const CHECK_MS = 500;
+/** An app the sandbox serves, so the machines' checks probe a real `/health`. */
+const APP = APPS.llamaindexMcp.name;
 
 export const flyBench: Benchmark = {
     name: "fly",
@@ -25,7 +28,7 @@ export const flyBench: Benchmark = {
             sandbox.fly.checkMs = CHECK_MS;
             const fly = new FlyClient({ apiUrl: `${sandbox.urls.fly}/v1`, token: C.flyOrgToken });
             const spec = (image: string) => ({
-                app: "bench-app", group: "app", region: "iad", count: 3,
+                app: APP, group: "app", region: "iad", count: 3,
                 config: {
                     image,
                     services: [{
@@ -36,7 +39,7 @@ export const flyBench: Benchmark = {
             });
             for (let round = 0; round < 3; round++) {
                 sandbox.reset();
-                sandbox.fly.seedApp("bench-app");
+                sandbox.fly.seedApp(APP);
                 await converge(fly, spec(`registry.fly.io/bench@sha256:${"a".repeat(64)}`), DEFAULT_TIMEOUTS, false);
                 sandbox.faults.set({ seed: round, rules: [{ kind: "latency", latencyMs: LATENCY_MS, servers: ["fly"] }] });
                 const t0 = performance.now();

@@ -56,7 +56,7 @@ async function firstUpThenNoop(round: number): Promise<{ ratio: number; noopMuta
         const first = await h.up();
         const wall = performance.now() - t0;
         if (!first.ok) throw new Error(`the first up failed: ${first.errors.join("; ")}`);
-        const chain = longestSequentialChainMs(sandbox.log.filter((r) => VENDORS.includes(r.server)));
+        const chain = longestSequentialChainMs(sandbox.log.filter((r) => VENDORS.includes(r.server) && !r.probe));
         sandbox.log.length = 0;
         const second = await h.up();
         if (!second.ok) throw new Error(`the second up failed: ${second.errors.join("; ")}`);

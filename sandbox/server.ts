@@ -47,6 +47,8 @@ export interface LoggedRequest {
     readonly status: number | "dropped";
     /** An injected fault, if any: `status:503`, `drop@after`, ... */
     readonly fault?: string;
+    /** True for a Fly check probing an app (forced to one machine): the platform's call, outside fault plans. */
+    readonly probe?: true;
     /** How the handler's answer broke the vendor's document, when it did (it was then replaced by a 500). */
     readonly violation?: string;
     /** When the request arrived, and when its answer went out (or the connection was dropped), in epoch ms. */
@@ -170,12 +172,12 @@ export abstract class VendorServer {
         }
         const method = req.method ?? "GET";
         const rawBody = await readBody(req);
-        const entry = { server: this.name, method, path: url.pathname, at: Date.now() };
         // Fly's own checks (forced to one machine) are the platform probing an app, not a call the stack makes; fault
         // plans model the vendors' APIs as the stack calls them, so they leave probes alone (a failing app is a test's
         // explicit choice: an unhealthy service or a bad image)
         const probe = typeof req.headers["fly-force-instance-id"] === "string";
         const decision = probe ? { latencyMs: 0 } : this.ctx.faults.decide(this.name, method, url.pathname);
+        const entry = { server: this.name, method, path: url.pathname, at: Date.now(), ...(probe ? { probe: true as const } : {}) };
         if (decision.latencyMs > 0) await sleep(decision.latencyMs);
 
         const fault = decision.before ?? decision.after;
