@@ -8,11 +8,14 @@ import { FlyClient } from "../providers/fly/client";
 import { converge, DEFAULT_TIMEOUTS } from "../providers/fly/rollout";
 import { startSandbox } from "../sandbox";
 import { SANDBOX_CREDENTIALS as C } from "../sandbox/credentials";
+import { APPS } from "../components/catalog";
 import type { Benchmark } from "./benchmark";
 
 const LATENCY_MS = 50;
 const BOOT_MS = 1000;
 const CHECK_MS = 500;
+/** An app the sandbox serves, so the machines' checks probe a real `/health`. */
+const APP = APPS.llamaindexMcp.name;
 
 /** A deploy that left any machine off the new image, or not started, timed something else: the benchmark fails. */
 export function requireDeployed(machines: readonly { readonly id: string; readonly state: string; readonly config: Readonly<Record<string, unknown>> }[], image: string, count: number): void {
@@ -33,7 +36,7 @@ export const flyBench: Benchmark = {
             sandbox.fly.checkMs = CHECK_MS;
             const fly = new FlyClient({ apiUrl: `${sandbox.urls.fly}/v1`, token: C.flyOrgToken });
             const spec = (image: string) => ({
-                app: "bench-app", group: "app", region: "iad", count: 3,
+                app: APP, group: "app", region: "iad", count: 3,
                 config: {
                     image,
                     services: [{
@@ -44,14 +47,14 @@ export const flyBench: Benchmark = {
             });
             for (let round = 0; round < 3; round++) {
                 sandbox.reset();
-                sandbox.fly.seedApp("bench-app");
+                sandbox.fly.seedApp(APP);
                 await converge(fly, spec(`registry.fly.io/bench@sha256:${"a".repeat(64)}`), DEFAULT_TIMEOUTS, false);
                 sandbox.faults.set({ seed: round, rules: [{ kind: "latency", latencyMs: LATENCY_MS, servers: ["fly"] }] });
                 const image = `registry.fly.io/bench@sha256:${"b".repeat(64)}`;
                 const t0 = performance.now();
                 await converge(fly, spec(image), DEFAULT_TIMEOUTS, false);
                 const wall = performance.now() - t0;
-                requireDeployed(sandbox.fly.live("bench-app"), image, 3);
+                requireDeployed(sandbox.fly.live(APP), image, 3);
                 ratios.push(wall / (3 * (LATENCY_MS + BOOT_MS + CHECK_MS)));
             }
             return { "fly.rolling_deploy_ratio": median(ratios) };

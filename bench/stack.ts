@@ -68,7 +68,7 @@ async function firstUpThenNoop(round: number): Promise<{ ratio: number; noopMuta
         const first = await h.up();
         const wall = performance.now() - t0;
         requireSucceeded("first", first);
-        const chain = longestSequentialChainMs(sandbox.log.filter((r) => VENDORS.includes(r.server)));
+        const chain = longestSequentialChainMs(sandbox.log.filter((r) => VENDORS.includes(r.server) && !r.probe));
         sandbox.log.length = 0;
         const second = await h.up();
         const noopMutatingCalls = noopFigure(first, second, sandbox.mutatingRequests());

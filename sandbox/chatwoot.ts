@@ -5,11 +5,13 @@
  * `secret` sent by the caller is ignored), URLs unique per account, webhooks managed by administrators only.
  */
 import { randomInt, randomUUID } from "node:crypto";
+import { forcedMachineHealth, type MachineLookup } from "./apps";
 import { OpenApiValidator } from "./openapi";
 import { FixedWindows } from "./ratelimit";
 import { randomId, type SandboxContext, type SandboxRequest, type SandboxResponse, VendorServer } from "./server";
 import { SANDBOX_CREDENTIALS } from "./credentials";
 import { CHATWOOT_EVENTS } from "../providers/chatwoot/events";
+import { APPS } from "../components/catalog";
 import { signDelivery } from "../providers/chatwoot/signature";
 
 
@@ -20,6 +22,9 @@ const DEFAULT_SUBSCRIPTIONS = [
 ];
 
 export const CHATWOOT_VERSION = "4.15.1";
+
+/** `Message.message_type`'s enum, in the order of its integers. */
+const MESSAGE_TYPES = ["incoming", "outgoing", "activity", "template"];
 
 const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
@@ -58,6 +63,22 @@ export class ChatwootServer extends VendorServer {
             pointer: "/components/schemas/webhook_create_update_payload/properties/subscriptions/items/enum",
             value: [...CHATWOOT_EVENTS],
             reason: "the model accepts inbox_created and inbox_updated, which the swagger's enum omits",
+        }, {
+            pointer: "/components/schemas/webhook/properties/subscriptions/items/enum",
+            value: [...CHATWOOT_EVENTS],
+            reason: "a webhook read back lists the events the model accepts, inbox_created and inbox_updated included",
+        }, {
+            pointer: "/paths/~1api~1v1~1accounts~1{account_id}~1webhooks/get/responses/200/content/application~1json/schema",
+            value: wrapped("webhooks", { type: "array", items: { $ref: "#/components/schemas/webhook" } }),
+            reason: "the Rails view (index.json.jbuilder) wraps the list in {\"payload\": {\"webhooks\": [...]}}",
+        }, {
+            pointer: "/paths/~1api~1v1~1accounts~1{account_id}~1webhooks/post/responses/200/content/application~1json/schema",
+            value: wrapped("webhook", { $ref: "#/components/schemas/webhook" }),
+            reason: "the Rails view (create.json.jbuilder) wraps the webhook in {\"payload\": {\"webhook\": ...}}",
+        }, {
+            pointer: "/paths/~1api~1v1~1accounts~1{account_id}~1webhooks~1{webhook_id}/patch/responses/200/content/application~1json/schema",
+            value: wrapped("webhook", { $ref: "#/components/schemas/webhook" }),
+            reason: "the Rails view (update.json.jbuilder) wraps the webhook in {\"payload\": {\"webhook\": ...}}",
         }],
         aliases: [{
             method: "PUT", path: "/api/v1/accounts/{account_id}/webhooks/{webhook_id}", sameAs: "PATCH",
@@ -76,6 +97,8 @@ export class ChatwootServer extends VendorServer {
     /** Every delivery made, in order. */
     deliveries: Delivery[] = [];
     private inFlight: Promise<void>[] = [];
+    /** The machines serving Chatwoot (the sandbox's Fly), for health checks forced to one of them. Defaults to none. */
+    servedBy?: MachineLookup;
     /** When false, new webhooks get no secret, as before Chatwoot 4.11.2. */
     generatesSecrets = true;
 
@@ -190,7 +213,7 @@ export class ChatwootServer extends VendorServer {
     }
 
     private routes(): void {
-        this.route("GET", "/health", () => ({ status: 200, body: { status: "woot" } }));
+        this.route("GET", "/health", (req) => forcedMachineHealth(APPS.chatwoot.name, this.servedBy, req) ?? { status: 200, body: { status: "woot" } });
         this.route("GET", "/api", () => ({
             status: 200,
             body: { version: CHATWOOT_VERSION, timestamp: new Date().toISOString(), queue_services: "ok", data_services: "ok" },
@@ -222,7 +245,8 @@ export class ChatwootServer extends VendorServer {
                 account: { id: this.accountId, name: "HotDash" },
                 inbox: { id: 1, name: "HotDash API" },
             });
-            return { status: 200, body: { ...message, sender: { id: this.user(req)!.id } } };
+            // the API answers the Rails enum's integer (message_type_before_type_cast); the webhook payload names it
+            return { status: 200, body: { ...message, message_type: MESSAGE_TYPES.indexOf(message.message_type), sender: { id: this.user(req)!.id } } };
         });
 
         const list = "/api/v1/accounts/{account_id}/webhooks";
@@ -268,6 +292,14 @@ export class ChatwootServer extends VendorServer {
             return before === this.webhooks.length ? { status: 404, body: { error: "Resource could not be found" } } : { status: 200 };
         });
     }
+}
+
+/** `{"payload": {key: schema}}`, the shape Chatwoot's webhook views answer in. */
+function wrapped(key: string, schema: Record<string, unknown>): Record<string, unknown> {
+    return {
+        type: "object", required: ["payload"],
+        properties: { payload: { type: "object", required: [key], properties: { [key]: schema } } },
+    };
 }
 
 /** Rails `wrap_parameters`: `{"webhook": {...}}` and a flat body mean the same; only permitted keys survive. */

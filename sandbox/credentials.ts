@@ -31,6 +31,9 @@ export const SANDBOX_CREDENTIALS = {
     chatwootAgentToken: "SandboxAgent2TokenHtDash",
 } as const;
 
+/** The path of the sandbox's Slack incoming webhook: like Slack's, the URL itself is the credential. */
+export const SLACK_WEBHOOK_PATH = "/services/T0HOTDASH/B0LAUNCH/sandboxwebhooksecret";
+
 /** Passphrase of the sandbox stack's secrets (Pulumi's passphrase provider); real stacks have their own. */
 export const SANDBOX_PASSPHRASE = "hotdash-sandbox";
 

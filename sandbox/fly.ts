@@ -6,6 +6,7 @@
  * versioned app secrets that reach a machine only through `min_secrets_version`, IPs, volumes and certificates.
  */
 import { createHash } from "node:crypto";
+import { STATUS_CODES } from "node:http";
 import { OpenApiValidator } from "./openapi";
 import { TokenBuckets, type BucketSpec } from "./ratelimit";
 import { authToken, randomId, type SandboxContext, type SandboxRequest, type SandboxResponse, sleep, VendorServer } from "./server";
@@ -83,7 +84,22 @@ export interface FlyMachine {
     generation: number;
 }
 
-/** What an image does when it boots: serve healthily, fail its checks, or exit. */
+/** A machine as an app server sees it when a request is forced to it. */
+export interface MachineServing {
+    readonly app: string;
+    readonly started: boolean;
+    readonly image: ImageBehaviour;
+}
+
+/** One HTTP check of a machine, as its config declares it. */
+interface CheckSpec {
+    readonly name: string;
+    readonly path: string;
+    readonly intervalMs: number;
+    readonly timeoutMs: number;
+}
+
+/** What an image does when it boots: serve healthily, answer 500 on its health endpoint, or exit. */
 export type ImageBehaviour = "healthy" | "unhealthy" | "crash";
 
 /** Who a token speaks for: a whole org, or one app (a deploy token). */
@@ -107,7 +123,36 @@ export class FlyServer extends VendorServer {
             pointer: "/components/schemas/AppSecretsUpdateRequest/properties/values/additionalProperties",
             value: { type: "string", nullable: true },
             reason: "the request body's own description: values to set, \"or nil to unset\"",
+        }, {
+            pointer: "/paths/~1apps/post/responses/201",
+            value: { description: "Created", content: { "application/json": { schema: { $ref: "#/components/schemas/App" } } } },
+            reason: "the API answers the created app (fly-go decodes it as an App); the document lists no body",
+        }, {
+            pointer: "/components/schemas/main.statusCode/enum",
+            value: ["unknown", "insufficient_capacity", "name_taken", "error"],
+            reason: "a taken app name answers status name_taken, and lease conflicts {\"status\": \"error\", \"message\": ...} (notes/fly-api.md, fly-go flaps_error.go); the document's main.statusCode has neither",
+        }, ...["CertificateDetail", "CertificateCheckResponse"].map((schema) => ({
+            pointer: `/components/schemas/${schema}/properties/rate_limited_until`,
+            value: { type: "string", nullable: true },
+            reason: "a certificate that is not rate limited answers rate_limited_until: null (notes/fly-api.md, the recorded answer)",
+        })), ...["attached_machine_id", "attached_alloc_id"].map((field) => ({
+            pointer: `/components/schemas/Volume/properties/${field}`,
+            value: { type: "string", nullable: true },
+            reason: `a volume no machine uses answers ${field}: null (notes/fly-api.md, the recorded answer)`,
+        })), ...["get", "post"].map((method) => ({
+            pointer: `/paths/~1apps~1{app_name}~1machines~1{machine_id}~1lease/${method}/responses/${method === "get" ? 200 : 201}/content/application~1json/schema`,
+            value: { type: "object", required: ["status", "data"], properties: { status: { type: "string" }, data: { $ref: "#/components/schemas/Lease" } } },
+            reason: "lease answers are wrapped in {\"status\": \"success\", \"data\": <Lease>} (notes/fly-api.md); the document shows the bare Lease",
+        })), {
+            pointer: "/paths/~1apps~1{app_name}~1machines~1{machine_id}~1start/post/responses/200/content",
+            value: { "application/json": { schema: { type: "object", properties: { previous_state: { type: "string" }, migrated: { type: "boolean" }, new_host: { type: "string" } } } } },
+            reason: "start answers {previous_state, migrated, new_host} (notes/fly-api.md); the document lists no body",
+        }, {
+            pointer: "/paths/~1apps~1{app_name}~1machines~1{machine_id}~1stop/post/responses/200/content",
+            value: { "application/json": { schema: { type: "object", properties: { ok: { type: "boolean" } } } } },
+            reason: "stop answers {\"ok\": true} (notes/fly-api.md); the document lists no body",
         }],
+        errorSchema: "#/components/schemas/ErrorResponse",
     });
     private readonly buckets: TokenBuckets;
     readonly tokens: Record<string, FlyTokenScope> = {};
@@ -120,6 +165,8 @@ export class FlyServer extends VendorServer {
     /** Real milliseconds (before time scaling) a machine takes to boot, and then to pass its first check. */
     bootMs = 1000;
     checkMs = 500;
+    /** Base URL each app is served at (its `<app>.fly.dev`), where machine checks probe; an app not listed refuses connections. */
+    appUrls: Record<string, string> = {};
     /** Real milliseconds before an ACME certificate is issued. */
     certificateMs = 2000;
     /** Fly's managed Prometheus query API (`/api/v1/<endpoint>`), served in monitoring mode; absent otherwise. */
@@ -155,6 +202,7 @@ export class FlyServer extends VendorServer {
             if (m.state === "starting" || m.state === "created" || m.state === "replacing") this.boot(m, "starting");
             if (m.state === "stopping") this.stop(m);
             if (m.state === "destroying") m.state = "destroyed";
+            if (m.state === "started" && m.checks.length) this.later(() => void this.runChecks(m, m.generation, false), this.checkMs * this.ctx.timeScale);
         }
     }
 
@@ -179,9 +227,17 @@ export class FlyServer extends VendorServer {
             config: { ...config, metadata: { ...(config["metadata"] as Record<string, string> | undefined), fly_process_group: group, fly_platform_version: "v2" } },
             secretsVersion: this.apps[app]?.secretsVersion ?? 0, checks: [], events: [], createdAt: now, updatedAt: now, generation: 0,
         };
-        m.checks = this.checkNames(m).map((name) => ({ name, status: "passing", output: "Success", updatedAt: now }));
+        m.checks = this.checkSpecs(m).map((c) => ({ name: c.name, status: "passing", output: "Success", updatedAt: now }));
         this.machines[id] = m;
+        if (m.checks.length) this.later(() => void this.runChecks(m, m.generation, false), this.checkMs * this.ctx.timeScale);
         return m;
+    }
+
+    /** What a machine serves, for the app servers it answers on: whether it runs, and what its image does. */
+    serving(id: string): MachineServing | undefined {
+        const m = this.machines[id];
+        if (!m) return undefined;
+        return { app: m.app, started: m.state === "started", image: this.images[String(m.config["image"])] ?? "healthy" };
     }
 
     /** Machines of an app that are not destroyed. */
@@ -265,13 +321,18 @@ export class FlyServer extends VendorServer {
         m.events.unshift({ id: randomId(13), type, status, source: "user", timestamp: Date.now() });
     }
 
-    /** Boots a machine: `starting`, then after the boot delay `started` (or `stopped` for a crashing image). */
+    /**
+     * Boots a machine: `starting`, then after the boot delay `started` (or `stopped` for a crashing image); then its
+     * checks run as Fly runs them, for real: an HTTP GET of the check's path on the app that serves it, forced to this
+     * machine (`fly-force-instance-id`), first after `checkMs` and then at each check's interval. A check passes only
+     * when that endpoint answers 2xx, so a bad image fails because its health endpoint fails.
+     */
     private boot(m: FlyMachine, from: MachineState): void {
         const gen = ++m.generation;
         m.state = from;
         m.checks = [];
         const behaviour = this.images[String(m.config["image"])] ?? "healthy";
-        setTimeout(() => {
+        this.later(() => {
             if (m.generation !== gen) return;
             if (behaviour === "crash") {
                 m.state = "stopped";
@@ -280,31 +341,55 @@ export class FlyServer extends VendorServer {
             }
             m.state = "started";
             this.event(m, "start", "started");
-            setTimeout(() => {
-                if (m.generation !== gen) return;
-                if (behaviour === "healthy") this.event(m, "health", "passing");
-                m.checks = this.checkNames(m).map((name) => ({
-                    name,
-                    status: behaviour === "healthy" ? "passing" : "critical",
-                    output: behaviour === "healthy" ? "Success" : `GET ${this.checkPath(m, name)}: 500 Internal Server Error ("database connection refused")`,
-                    updatedAt: new Date().toISOString(),
-                }));
-            }, this.checkMs * this.ctx.timeScale);
+            if (this.checkSpecs(m).length) this.later(() => void this.runChecks(m, gen, true), this.checkMs * this.ctx.timeScale);
         }, this.bootMs * this.ctx.timeScale);
     }
 
-    private checkNames(m: FlyMachine): string[] {
-        const top = Object.keys((m.config["checks"] as Record<string, unknown> | undefined) ?? {});
-        const services = (m.config["services"] as { checks?: unknown[] }[] | undefined) ?? [];
-        const svc = services.flatMap((s, i) => (s.checks ?? []).map((_c, j) => `servicecheck-${String(i).padStart(2, "0")}-http-${j}`));
-        return [...top, ...svc];
+    /** A timer that never keeps the process alive (a stopped sandbox's machines must not). */
+    private later(fn: () => void, ms: number): void {
+        setTimeout(fn, ms).unref();
     }
 
-    private checkPath(m: FlyMachine, name: string): string {
-        const top = (m.config["checks"] as Record<string, { path?: string }> | undefined)?.[name];
-        if (top?.path) return top.path;
-        const services = (m.config["services"] as { checks?: { path?: string }[] }[] | undefined) ?? [];
-        return services.flatMap((s) => s.checks ?? [])[0]?.path ?? "/";
+    /** Probes every check of a started machine once, records the results, and schedules the next round. */
+    private async runChecks(m: FlyMachine, gen: number, first: boolean): Promise<void> {
+        const specs = this.checkSpecs(m);
+        const results = await Promise.all(specs.map((c) => this.probe(m, c)));
+        if (m.generation !== gen || m.state !== "started") return;
+        const now = new Date().toISOString();
+        m.checks = specs.map((c, i) => ({ name: c.name, status: results[i]!.ok ? "passing" : "critical", output: results[i]!.output, updatedAt: now }));
+        if (m.checks.every((c) => c.status === "passing") && (first || !m.events.some((e) => e.type === "health" && e.status === "passing"))) {
+            this.event(m, "health", "passing");
+        }
+        const interval = Math.min(...specs.map((c) => c.intervalMs)) * this.ctx.timeScale;
+        this.later(() => void this.runChecks(m, gen, false), Math.max(interval, 20));
+    }
+
+    /** One HTTP check of one machine, as Fly's proxy runs it against the machine's app. */
+    private async probe(m: FlyMachine, check: CheckSpec): Promise<{ ok: boolean; output: string }> {
+        const base = this.appUrls[m.app];
+        const what = `GET ${check.path}`;
+        if (!base) return { ok: false, output: `${what}: connection refused (nothing serves ${m.app} in the sandbox)` };
+        try {
+            const { request } = await import("undici");
+            const res = await request(`${base}${check.path}`, {
+                method: "GET", headers: { "fly-force-instance-id": m.id },
+                headersTimeout: Math.max(check.timeoutMs * this.ctx.timeScale, 1000), bodyTimeout: Math.max(check.timeoutMs * this.ctx.timeScale, 1000),
+            });
+            const text = (await res.body.text()).slice(0, 200);
+            if (res.statusCode >= 200 && res.statusCode < 300) return { ok: true, output: "Success" };
+            return { ok: false, output: `${what}: ${res.statusCode} ${STATUS_CODES[res.statusCode] ?? ""} (${JSON.stringify(text)})` };
+        } catch (err) {
+            return { ok: false, output: `${what}: ${(err as Error).message}` };
+        }
+    }
+
+    /** The machine's HTTP checks: the top-level `checks` and each service's, with Fly's names for the latter. */
+    private checkSpecs(m: FlyMachine): CheckSpec[] {
+        type RawCheck = { path?: string; interval?: string; timeout?: string };
+        const top = Object.entries((m.config["checks"] as Record<string, RawCheck> | undefined) ?? {}).map(([name, c]) => ({ name, c }));
+        const services = (m.config["services"] as { checks?: RawCheck[] }[] | undefined) ?? [];
+        const svc = services.flatMap((s, i) => (s.checks ?? []).map((c, j) => ({ name: `servicecheck-${String(i).padStart(2, "0")}-http-${j}`, c })));
+        return [...top, ...svc].map(({ name, c }) => ({ name, path: c.path ?? "/", intervalMs: durationMs(c.interval, 15000), timeoutMs: durationMs(c.timeout, 5000) }));
     }
 
     private stop(m: FlyMachine): void {
@@ -488,7 +573,7 @@ export class FlyServer extends VendorServer {
             m.lease = undefined;
             this.event(m, "destroy", "destroyed");
             for (const v of this.apps[m.app]?.volumes ?? []) if (v.attachedMachineId === m.id) v.attachedMachineId = null;
-            return { status: 200, body: { ok: true } };
+            return { status: 200 }; // the document lists no body for a destroyed machine
         });
         this.route("POST", `${base}/{machine_id}/start`, (req) => {
             const m = this.machine(req);
@@ -541,7 +626,7 @@ export class FlyServer extends VendorServer {
                 return { status: 409, body: { status: "error", message: `machine ID ${m.id} lease currently held by ${m.lease.owner}; the nonce does not match` } };
             }
             m.lease = undefined;
-            return { status: 200, body: { status: "success" } };
+            return { status: 200 }; // the document lists no body for a released lease
         });
         this.route("GET", `${one}/wait`, async (req) => {
             const first = this.machine(req);
@@ -625,6 +710,8 @@ export class FlyServer extends VendorServer {
             const app = this.app(req);
             if (isResponse(app)) return app;
             const hostname = (req.body as { hostname?: string }).hostname ?? "";
+            const invalid = hostnameProblem(hostname, app.name);
+            if (invalid) return { status: 422, body: { error: invalid } };
             app.certificates[hostname] ??= { hostname, requestedAt: Date.now() };
             return { status: 201, body: this.certView(app, app.certificates[hostname]!) };
         });
@@ -717,6 +804,30 @@ export class FlyServer extends VendorServer {
             return { status: 200, body: volumeView(vol) };
         });
     }
+}
+
+/**
+ * Why Fly refuses a certificate for `hostname` (422, as the document lists for this operation), or undefined: it must
+ * be a DNS name of at least two labels (letters, digits, inner dashes, 63 characters each, 253 in all), and not under
+ * `fly.dev`, whose certificate Fly serves by itself.
+ */
+export function hostnameProblem(hostname: string, app: string): string | undefined {
+    if (hostname.trim() === "") return "hostname can't be blank";
+    const name = hostname.toLowerCase();
+    const label = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+    const labels = name.split(".");
+    if (name.length > 253 || labels.length < 2 || !labels.every((l) => label.test(l)) || /^\d+$/.test(labels[labels.length - 1]!)) {
+        return `hostname "${hostname}" is not a valid domain name`;
+    }
+    if (name === "fly.dev" || name.endsWith(".fly.dev")) return `${app}.fly.dev is covered by Fly's own certificate; add a certificate only for a custom domain`;
+    return undefined;
+}
+
+/** A Go duration as Fly's config spells it (`15s`, `500ms`, `1m`), in milliseconds. */
+function durationMs(value: string | undefined, fallback: number): number {
+    const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value ?? "");
+    if (!m) return fallback;
+    return Number(m[1]) * (m[2] === "ms" ? 1 : m[2] === "s" ? 1000 : 60000);
 }
 
 function isResponse(x: unknown): x is SandboxResponse {

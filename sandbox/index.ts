@@ -89,6 +89,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         fly.live(APPS.agentService.name).filter((m) => m.state === "started").map((m) => ({ ...fly.machineEnv(m.id), FLY_MACHINE_ID: m.id })));
     const llamaindexMcp = new AppServer(ctx, APPS.llamaindexMcp.name);
     const slack = new SlackServer(ctx);
+    // Fly's checks probe the app each machine serves, forced to that machine, which answers as its image does
+    const serving = (id: string) => fly.serving(id);
+    agentService.servedBy = serving;
+    llamaindexMcp.servedBy = serving;
+    chatwoot.servedBy = serving;
     const servers: Record<SandboxServerName, VendorServer> = {
         fly, supabase, "supabase-rest": supabaseRest, chatwoot,
         "hotdash-agent-service": agentService, "hotdash-llamaindex-mcp": llamaindexMcp, slack,
@@ -108,6 +113,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<Sandbox> 
         }
         throw err;
     }
+    fly.appUrls = { [APPS.agentService.name]: agentService.url, [APPS.llamaindexMcp.name]: llamaindexMcp.url, [APPS.chatwoot.name]: chatwoot.url };
     let monitoring: SandboxMonitoring | undefined;
     if (opts.monitoring) {
         try {
@@ -221,6 +227,7 @@ export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "ho
         ...(dumpDir ? { "hotdash:backups": { dumpDir } } : {}),
         "hotdash:launch": { windowStart: "2025-10-13", windowEnd: "2025-10-15" },
         "hotdash:tokenExpiry": { supabase: "2099-12-31" },
+        "hotdash:readiness": SANDBOX_READINESS,
         "hotdash:flyApiToken": c.flyOrgToken,
         "hotdash:supabaseAccessToken": c.supabaseAccessToken,
         "hotdash:chatwootApiToken": c.chatwootAdminToken,
@@ -231,6 +238,19 @@ export function sandboxStackConfig(urls: Readonly<Record<SandboxServerName | "ho
         "hotdash:chatwootRedisUrl": SANDBOX_CHATWOOT_REDIS_URL,
     };
 }
+
+/** The checklist's human items in the sandbox: each with a stand-in owner, confirmed, so a healthy sandbox is GO. */
+export const SANDBOX_READINESS = {
+    teamAssembled: { owner: "sandbox-launch-commander", confirmed: true },
+    onCall: { owner: "sandbox-on-call", confirmed: true },
+    operatorsTrained: { owner: "sandbox-support-lead", confirmed: true },
+    communicationPlan: { owner: "sandbox-launch-commander", confirmed: true },
+    rollbackRehearsed: { owner: "sandbox-engineering-lead", confirmed: true },
+    migrationsApplied: { owner: "sandbox-engineering-lead", confirmed: true },
+    errorHandlingTested: { owner: "sandbox-engineering-lead", confirmed: true },
+    uiTested: { owner: "sandbox-product-lead", confirmed: true },
+    docsReady: { owner: "sandbox-support-lead", confirmed: true },
+} as const;
 
 /** Chatwoot's own database and Redis in the sandbox: names only, as no sandbox machine really connects. */
 export const SANDBOX_CHATWOOT_DATABASE_URL = "postgresql://chatwoot:sandbox-db-password@127.0.0.1:5432/chatwoot_production";

@@ -1,6 +1,6 @@
 /**
- * Validates sandbox requests against a vendor's own OpenAPI document: route, path and query parameters, JSON body.
- * Where the vendor's real behaviour differs from its document, an override patches the document, each with its
+ * Validates sandbox requests and answers against a vendor's own OpenAPI document: route, path and query parameters,
+ * JSON body; the answer's status and body. Where the vendor's real behaviour differs from its document, an override patches the document, each with its
  * reason (sandbox/specs/SOURCES.md lists them).
  */
 import Ajv, { type ValidateFunction } from "ajv";
@@ -51,6 +51,13 @@ interface Parameter {
     readonly schema?: Json;
 }
 
+/** What a handler answered, as the validator sees it: a JSON body, a text body, or none. */
+export interface AnswerToCheck {
+    readonly status: number;
+    readonly body?: unknown;
+    readonly text?: string;
+}
+
 interface CompiledOperation {
     readonly operationId: string;
     readonly params: readonly { readonly p: Parameter; readonly validate: ValidateFunction }[];
@@ -63,13 +70,19 @@ export class OpenApiValidator {
     private readonly ajv: Ajv;
     private readonly routes: Route[];
     private readonly compiled: Record<string, CompiledOperation | undefined> = {};
+    private readonly compiledAnswers: Record<string, ((answer: AnswerToCheck) => string[]) | undefined> = {};
     private readonly doc: Json;
 
     /**
      * @param spec the vendor's document (not modified: overrides apply to a copy)
      * @param basePath prefix the server mounts the document's paths under, e.g. `/v1` for Fly
      */
-    constructor(spec: Json, private readonly basePath: string, opts: { readonly overrides?: readonly SpecOverride[]; readonly aliases?: readonly SpecAlias[] } = {}) {
+    constructor(spec: Json, private readonly basePath: string, private readonly opts: {
+        readonly overrides?: readonly SpecOverride[];
+        readonly aliases?: readonly SpecAlias[];
+        /** Schema (a `#/components/...` pointer) of error bodies whose status an operation does not list. Defaults to none: such bodies go unchecked. */
+        readonly errorSchema?: string;
+    } = {}) {
         this.doc = structuredClone(spec);
         for (const o of opts.overrides ?? []) setPointer(this.doc, o.pointer, o.value);
         const paths = this.doc["paths"] as Record<string, Json>;
@@ -135,6 +148,59 @@ export class OpenApiValidator {
             }
         }
         return errors.length ? { ok: false, operation, errors } : { ok: true, operation, query: coercedQuery };
+    }
+
+    /**
+     * Checks one answer of a documented operation: its status must be one the document lists (an error status it
+     * does not list is allowed, as documents rarely list them all, with `errorSchema` for its body), and its body the
+     * listed schema (JSON where the document says JSON, nothing where it lists no content). Errors, or none.
+     */
+    validateAnswer(method: string, operation: MatchedOperation, answer: AnswerToCheck): string[] {
+        const key = `${method} ${operation.template} ${answer.status}`;
+        let check = this.compiledAnswers[key];
+        if (!check) {
+            check = this.compileAnswer(method, operation, answer.status);
+            this.compiledAnswers[key] = check;
+        }
+        return check(answer);
+    }
+
+    private compileAnswer(method: string, operation: MatchedOperation, status: number): (answer: AnswerToCheck) => string[] {
+        const op = (this.doc["paths"] as Record<string, Json>)[operation.template]![method.toLowerCase()] as Json;
+        const responses = (op["responses"] ?? {}) as Record<string, Json>;
+        const raw = responses[String(status)] ?? responses[`${Math.floor(status / 100)}XX`] ?? responses["default"];
+        const subject = `answer ${status} of ${operation.operationId}`;
+        if (!raw) {
+            if (status < 400) {
+                const listed = Object.keys(responses).join(", ") || "none";
+                return () => [`${subject} is not a documented status (documented: ${listed})`];
+            }
+            return this.undescribedError(subject);
+        }
+        const entry = this.deref(raw);
+        const content = entry["content"] as Record<string, Json> | undefined;
+        const jsonType = content && Object.keys(content).find((t) => t.includes("json"));
+        const schema = jsonType ? (content[jsonType]!["schema"] as Json | undefined) : undefined;
+        if (!content || Object.keys(content).length === 0) {
+            // an error listed by description alone ("401: Unauthorized") leaves its body undescribed, not empty
+            if (status >= 400) return this.undescribedError(subject);
+            return (a) => (a.body === undefined && !a.text ? [] : [`${subject} has a body where the document lists none`]);
+        }
+        if (!jsonType) {
+            return (a) => (a.body === undefined ? [] : [`${subject} is JSON where the document lists ${Object.keys(content).join(", ")}`]);
+        }
+        const validate = this.ajv.compile(this.withRefsResolvedAgainstSpec(schema ?? {}));
+        return (a) => {
+            if (a.body === undefined) return [`${subject} has ${a.text ? "a text" : "no"} body where the document lists JSON`];
+            return validate(a.body) ? [] : describe(validate, `${subject} body`);
+        };
+    }
+
+    /** An error answer the document does not describe: its body must match `errorSchema` when there is one. */
+    private undescribedError(subject: string): (answer: AnswerToCheck) => string[] {
+        if (!this.opts.errorSchema) return () => [];
+        const validate = this.ajv.compile({ $ref: `spec${this.opts.errorSchema}` });
+        return (a) => (a.body === undefined ? [] : validate(a.body) ? [] : describe(validate, `${subject} body`));
     }
 
     private compile(method: string, template: string): CompiledOperation {

@@ -8,6 +8,7 @@ import type { AddressInfo } from "node:net";
 import { randomBytes } from "node:crypto";
 import { echoMessage, type FaultInjector } from "./faults";
 import { type OpenApiValidator, pathPattern } from "./openapi";
+import { undocumentedReason } from "./undocumented";
 
 export interface SandboxRequest {
     readonly server: string;
@@ -46,6 +47,10 @@ export interface LoggedRequest {
     readonly status: number | "dropped";
     /** An injected fault, if any: `status:503`, `drop@after`, ... */
     readonly fault?: string;
+    /** True for a Fly check probing an app (forced to one machine): the platform's call, outside fault plans. */
+    readonly probe?: true;
+    /** How the handler's answer broke the vendor's document, when it did (it was then replaced by a 500). */
+    readonly violation?: string;
     /** When the request arrived, and when its answer went out (or the connection was dropped), in epoch ms. */
     readonly at: number;
     readonly end: number;
@@ -121,8 +126,15 @@ export abstract class VendorServer {
         return this.baseUrl;
     }
 
-    /** Registers a handler for `METHOD /path/{param}`. */
+    /**
+     * Registers a handler for `METHOD /path/{param}`. The route must be an operation of the vendor's document (its
+     * answers are then checked against it) or be listed in sandbox/undocumented.ts with the reason it is not.
+     */
     protected route(method: string, template: string, handler: Handler): void {
+        const sample = template.replace(/\{[^}]+\}/g, "x");
+        if (!this.validator?.match(method, sample) && !undocumentedReason(this.name, method, template)) {
+            throw new Error(`sandbox ${this.name}: ${method} ${template} is not in the vendor's document; serve a documented operation, or list it with the reason in sandbox/undocumented.ts`);
+        }
         this.routeTable.push({ method, ...pathPattern(template, { trailingSlash: true }), handler });
     }
 
@@ -160,8 +172,12 @@ export abstract class VendorServer {
         }
         const method = req.method ?? "GET";
         const rawBody = await readBody(req);
-        const entry = { server: this.name, method, path: url.pathname, at: Date.now() };
-        const decision = this.ctx.faults.decide(this.name, method, url.pathname);
+        // Fly's own checks (forced to one machine) are the platform probing an app, not a call the stack makes; fault
+        // plans model the vendors' APIs as the stack calls them, so they leave probes alone (a failing app is a test's
+        // explicit choice: an unhealthy service or a bad image)
+        const probe = typeof req.headers["fly-force-instance-id"] === "string";
+        const decision = probe ? { latencyMs: 0 } : this.ctx.faults.decide(this.name, method, url.pathname);
+        const entry = { server: this.name, method, path: url.pathname, at: Date.now(), ...(probe ? { probe: true as const } : {}) };
         if (decision.latencyMs > 0) await sleep(decision.latencyMs);
 
         const fault = decision.before ?? decision.after;
@@ -185,7 +201,7 @@ export abstract class VendorServer {
             return;
         }
 
-        const { response, operationId } = await this.handle(method, url, req.headers, rawBody);
+        const { response, operationId, violation } = await this.handle(method, url, req.headers, rawBody);
         if (decision.after?.kind === "drop") {
             this.ctx.log.push({ ...entry, end: Date.now(), ...(operationId ? { operationId } : {}), status: "dropped", fault: faultLabel! });
             req.socket.destroy();
@@ -197,12 +213,26 @@ export abstract class VendorServer {
             this.send(res, this.error(status, faultMessage(status)));
             return;
         }
-        this.ctx.log.push({ ...entry, end: Date.now(), ...(operationId ? { operationId } : {}), status: response.status });
+        this.ctx.log.push({ ...entry, end: Date.now(), ...(operationId ? { operationId } : {}), status: response.status, ...(violation ? { violation } : {}) });
         this.send(res, response);
     }
 
+    /**
+     * The answer, checked against the vendor's document when the operation is a documented one: an answer outside it
+     * is a sandbox bug, so it becomes a 500 naming the break (and the log entry records it), never a quiet yes.
+     */
+    private async handle(method: string, url: URL, headers: http.IncomingHttpHeaders, rawBody: Buffer): Promise<{ response: SandboxResponse; operationId?: string; violation?: string }> {
+        const answered = await this.answerRequest(method, url, headers, rawBody);
+        const operation = this.validator?.match(method, url.pathname);
+        if (!operation || !this.validator) return answered;
+        const errors = this.validator.validateAnswer(method, operation, answered.response);
+        if (!errors.length) return answered;
+        const violation = errors.join("; ");
+        return { ...answered, violation, response: this.error(500, `the sandbox's answer breaks the vendor's document: ${violation}`) };
+    }
+
     /** Route, auth, rate limit, schema, handler: the order the vendors answer in. */
-    private async handle(method: string, url: URL, headers: http.IncomingHttpHeaders, rawBody: Buffer): Promise<{ response: SandboxResponse; operationId?: string }> {
+    private async answerRequest(method: string, url: URL, headers: http.IncomingHttpHeaders, rawBody: Buffer): Promise<{ response: SandboxResponse; operationId?: string }> {
         let body: unknown;
         if (rawBody.length > 0) {
             try {

@@ -52,6 +52,8 @@ export class SupabaseServer extends VendorServer {
     private readonly databaseUrl: string | undefined;
     sslApplyMs: number;
     project!: ProjectState;
+    /** Each service's health as `/health` reports it; a test may make one unhealthy or still coming up. */
+    services!: Record<SupabaseService, ServiceStatus>;
 
     constructor(ctx: SandboxContext, opts: SupabaseOptions = {}) {
         super("supabase", ctx);
@@ -75,6 +77,7 @@ export class SupabaseServer extends VendorServer {
     override reset(): void {
         const now = Date.now();
         this.limiter.reset();
+        this.services = Object.fromEntries(SUPABASE_SERVICES.map((n) => [n, "ACTIVE_HEALTHY"])) as Record<SupabaseService, ServiceStatus>;
         this.project = {
             ref: this.ref,
             secrets: Object.fromEntries(PLATFORM_SECRETS.map((n) => [n, {
@@ -134,10 +137,11 @@ export class SupabaseServer extends VendorServer {
                 database: { host: `db.${p.ref}.supabase.co`, version: "17.6.1.111", postgres_engine: "17", release_channel: "ga" },
             },
         })));
-        this.route("GET", `${base}/health`, this.withProject((_p, req) => ({
-            status: 200,
-            body: req.query.getAll("services").flatMap((s) => s.split(",")).map((name) => ({ name, healthy: true, status: "ACTIVE_HEALTHY" })),
-        })));
+        this.route("GET", `${base}/health`, this.withProject((_p, req) => {
+            const names = [...new Set(req.query.getAll("services").flatMap((s) => s.split(",")))];
+            // names outside the document's enum never get here: the request validation refuses them with 400
+            return { status: 200, body: names.map((name) => serviceHealth(name as SupabaseService, this.services[name as SupabaseService])) };
+        }));
 
         this.route("GET", `${base}/secrets`, this.withProject((p) => ({
             status: 200,
@@ -235,6 +239,26 @@ export class SupabaseServer extends VendorServer {
             };
         }));
     }
+}
+
+/** The services `GET /v1/projects/{ref}/health` reports on (the document's enum for `services`). */
+export const SUPABASE_SERVICES = ["auth", "db", "db_postgres_user", "pooler", "realtime", "rest", "storage", "pg_bouncer"] as const;
+export type SupabaseService = (typeof SUPABASE_SERVICES)[number];
+export type ServiceStatus = "COMING_UP" | "ACTIVE_HEALTHY" | "UNHEALTHY";
+
+/** One service's entry, with the `info` the real API adds for auth, realtime and rest, and an `error` when it is not healthy. */
+function serviceHealth(name: SupabaseService, status: ServiceStatus): Record<string, unknown> {
+    const healthy = status === "ACTIVE_HEALTHY";
+    const info: Record<string, unknown> | undefined = !healthy ? undefined
+        : name === "auth" ? { name: "GoTrue", version: "v2.180.0", description: "GoTrue is a user registration and authentication API" }
+            : name === "realtime" ? { healthy: true, db_connected: true, replication_connected: true, connected_cluster: 1 }
+                : name === "rest" ? { db_schema: "public,graphql_public" }
+                    : undefined;
+    return {
+        name, healthy, status,
+        ...(info ? { info } : {}),
+        ...(status === "UNHEALTHY" ? { error: `${name} is not responding` } : {}),
+    };
 }
 
 export function sha256(value: string): string {
