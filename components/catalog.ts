@@ -59,6 +59,8 @@ export const APP_KEYS: readonly AppKey[] = ["agentService", "llamaindexMcp", "ch
 
 /** Where the agent service receives Chatwoot's signed webhooks. */
 export const AGENT_WEBHOOK_PATH = "/webhooks/chatwoot";
+/** The agent service's approval endpoint: an operator approves a pending draft by its id, and the reply goes out. */
+export const AGENT_APPROVE_PATH = "/approvals/{id}/approve";
 
 /** `https://<app>.fly.dev`, the public URL Fly serves for an app with shared IPs. */
 export function flyDevUrl(appName: string): string {

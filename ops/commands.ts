@@ -2,6 +2,7 @@
 import type { Command } from "./cli";
 import { goNoGoCommand } from "./gonogo/command";
 import { policyCommand } from "./policy";
+import { rehearseCommand } from "./rehearse/command";
 import { resetCommand } from "./reset";
 import { rollbackCommand } from "./rollback";
 import { rotationCommand } from "./rotationCommand";
@@ -9,4 +10,4 @@ import { destroyCommand, previewCommand, refreshCommand, upCommand } from "./sta
 import { statusCommand } from "./status/command";
 import { toolchainCommand } from "./toolchainCommand";
 
-export const COMMANDS: readonly Command[] = [upCommand, previewCommand, refreshCommand, destroyCommand, rollbackCommand, resetCommand, rotationCommand, policyCommand, goNoGoCommand, statusCommand, toolchainCommand];
+export const COMMANDS: readonly Command[] = [upCommand, previewCommand, refreshCommand, destroyCommand, rollbackCommand, resetCommand, rotationCommand, policyCommand, goNoGoCommand, statusCommand, rehearseCommand, toolchainCommand];

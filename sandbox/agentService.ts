@@ -6,8 +6,12 @@
  * it was given. So a delivery verifies only if the stack wired it right. A rotation's two webhooks deliver every
  * event twice, under different delivery ids: the second copy of an event (type and message id) stores nothing.
  * The webhook URL's `?generation=N` (which tells a rotation's webhooks apart in Chatwoot) is ignored.
+ * An operator's approval (`POST /approvals/{id}/approve`, what the approval queue's UI calls) marks the draft approved
+ * and sends it to the customer as a reply in the Chatwoot conversation, with the machine's Chatwoot URL and token.
+ * A machine whose image is a bad release ("errors") passes its health checks and answers 500 to everything else.
  */
 import { request } from "undici";
+import { AGENT_APPROVE_PATH } from "../components/catalog";
 import { METRICS } from "../components/monitoring/metrics";
 import { EventClaims, eventIdentity, verifyDelivery, type VerifyFailure, webhookSecrets } from "../providers/chatwoot/signature";
 import { AppServer } from "./apps";
@@ -15,6 +19,17 @@ import type { SandboxContext, SandboxRequest, SandboxResponse } from "./server";
 
 /** The environment of each of the app's running machines. */
 export type MachineEnvs = () => readonly Readonly<Record<string, string>>[];
+
+/** What a machine running a bad release answers to any request but its health checks. */
+const BAD_RELEASE: SandboxResponse = { status: 500, body: { error: "internal server error" } };
+
+/** What a draft is made from: the fields of Chatwoot's message_created event the agent reads. */
+interface DraftEvent {
+    readonly id?: number;
+    readonly content?: string;
+    readonly conversation?: { readonly id?: number };
+    readonly account?: { readonly id?: number };
+}
 
 export class AgentServiceServer extends AppServer {
     private next = 0;
@@ -28,6 +43,7 @@ export class AgentServiceServer extends AppServer {
         super(ctx, appName);
         this.route("POST", webhookPath, (req) => this.receive(req));
         this.route("GET", "/metrics", () => this.metrics());
+        this.route("POST", AGENT_APPROVE_PATH, (req) => this.approve(req));
     }
 
     override reset(): void {
@@ -52,6 +68,7 @@ export class AgentServiceServer extends AppServer {
         const started = Date.now();
         const env = this.machine(req);
         if (!env) return { status: 503, body: { error: "no machine of the app is running" } };
+        if (this.badRelease(env)) return BAD_RELEASE;
         const secrets = webhookSecrets(env);
         const result = secrets.length
             ? verifyDelivery({ headers: req.headers, rawBody: req.rawBody, secrets })
@@ -62,7 +79,7 @@ export class AgentServiceServer extends AppServer {
             return { status: 401, body: { error: "invalid webhook signature" } }; // generic on purpose
         }
         this.counts.verified++;
-        const event = req.body as { event?: string; id?: number; message_type?: string; content?: string; conversation?: { id?: number } };
+        const event = req.body as DraftEvent & { event?: string; message_type?: string };
         if (event.event !== "message_created" || event.message_type !== "incoming") return { status: 200, body: { status: "ignored" } };
         // the same event again (a rotation's other webhook, or a retried delivery) is acknowledged, not processed twice
         let failure: string | undefined;
@@ -82,7 +99,7 @@ export class AgentServiceServer extends AppServer {
     }
 
     /** Inserts the pending draft through PostgREST with the machine's Supabase settings; an error text, or undefined. */
-    private async storeDraft(env: Readonly<Record<string, string>>, event: { id?: number; content?: string; conversation?: { id?: number } }): Promise<string | undefined> {
+    private async storeDraft(env: Readonly<Record<string, string>>, event: DraftEvent): Promise<string | undefined> {
         const url = env["SUPABASE_URL"];
         const key = env["SUPABASE_SERVICE_ROLE_KEY"];
         if (!url || !key) return "SUPABASE_URL or SUPABASE_SERVICE_ROLE_KEY is not set";
@@ -90,13 +107,47 @@ export class AgentServiceServer extends AppServer {
             const res = await request(`${url}/rest/v1/agent_approvals`, {
                 method: "POST",
                 headers: { apikey: key, authorization: `Bearer ${key}`, "content-type": "application/json", prefer: "return=minimal" },
-                body: JSON.stringify({ conversation_id: event.conversation?.id, message_id: event.id, status: "pending", draft: `Re: ${event.content ?? ""}` }),
+                body: JSON.stringify({ account_id: event.account?.id, conversation_id: event.conversation?.id, message_id: event.id, status: "pending", draft: `Re: ${event.content ?? ""}` }),
             });
             await res.body.dump();
             return res.statusCode < 300 ? undefined : `PostgREST answered ${res.statusCode}`;
         } catch (err) {
             return (err as Error).message;
         }
+    }
+
+    private badRelease(env: Readonly<Record<string, string>>): boolean {
+        const id = env["FLY_MACHINE_ID"];
+        return id !== undefined && this.servedBy?.(id)?.image === "errors";
+    }
+
+    /**
+     * Approves a pending draft: marks it approved (only if still pending, so two operators cannot both send it) and
+     * posts it to the customer's conversation as an outgoing message.
+     */
+    private async approve(req: SandboxRequest): Promise<SandboxResponse> {
+        const env = this.machine(req);
+        if (!env) return { status: 503, body: { error: "no machine of the app is running" } };
+        if (this.badRelease(env)) return BAD_RELEASE;
+        const { SUPABASE_URL: url, SUPABASE_SERVICE_ROLE_KEY: key, CHATWOOT_BASE_URL: chatwoot, CHATWOOT_API_TOKEN: token } = env;
+        if (!url || !key || !chatwoot || !token) return { status: 500, body: { error: "SUPABASE_URL, SUPABASE_SERVICE_ROLE_KEY, CHATWOOT_BASE_URL or CHATWOOT_API_TOKEN is not set" } };
+        const id = encodeURIComponent(req.params["id"] ?? "");
+        const rest = { apikey: key, authorization: `Bearer ${key}`, "content-type": "application/json" };
+        const res = await request(`${url}/rest/v1/agent_approvals?id=eq.${id}&status=eq.pending`, {
+            method: "PATCH", headers: { ...rest, prefer: "return=representation" }, body: JSON.stringify({ status: "approved", updated_at: new Date().toISOString() }),
+        });
+        const rows = res.statusCode < 300 ? await res.body.json() as { account_id: number | null; conversation_id: number | null; draft: string | null }[] : (await res.body.dump(), undefined);
+        if (!rows) return { status: 502, body: { error: `PostgREST answered ${res.statusCode}` } };
+        const row = rows[0];
+        if (!row) return { status: 409, body: { error: "no pending draft with that id" } };
+        if (row.account_id === null || row.conversation_id === null) return { status: 422, body: { error: "the draft names no Chatwoot conversation" } };
+        const sent = await request(`${chatwoot}/api/v1/accounts/${row.account_id}/conversations/${row.conversation_id}/messages`, {
+            method: "POST", headers: { api_access_token: token, "content-type": "application/json" },
+            body: JSON.stringify({ content: row.draft ?? "", message_type: "outgoing" }),
+        });
+        const reply = sent.statusCode < 300 ? await sent.body.json() as { id: number } : (await sent.body.dump(), undefined);
+        if (!reply) return { status: 502, body: { error: `Chatwoot answered ${sent.statusCode}` } };
+        return { status: 200, body: { status: "approved", replyMessageId: reply.id } };
     }
 
     private metrics(): SandboxResponse {

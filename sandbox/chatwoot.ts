@@ -28,6 +28,21 @@ const MESSAGE_TYPES = ["incoming", "outgoing", "activity", "template"];
 
 const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 
+/** A message as the API lists it (`message_type` the Rails enum's integer). */
+export interface ConversationMessage {
+    readonly id: number;
+    readonly content: string;
+    readonly message_type: number;
+    readonly private: boolean;
+    readonly created_at: number;
+    readonly content_type: string;
+    readonly conversation_id: number;
+    readonly account_id: number;
+    readonly inbox_id: number;
+    readonly sender_type: "Contact" | "User";
+    readonly sender_id: number;
+}
+
 export interface Webhook {
     readonly id: number;
     name: string;
@@ -94,6 +109,8 @@ export class ChatwootServer extends VendorServer {
     webhooks: Webhook[] = [];
     private nextId = 1;
     private nextMessageId = 1;
+    /** Every message of each conversation, in order, as the API lists them. */
+    messages: Record<number, ConversationMessage[]> = {};
     /** Every delivery made, in order. */
     deliveries: Delivery[] = [];
     private inFlight: Promise<void>[] = [];
@@ -113,19 +130,21 @@ export class ChatwootServer extends VendorServer {
         this.webhooks = [];
         this.nextId = 1;
         this.nextMessageId = 1;
+        this.messages = {};
         this.deliveries = [];
         this.generatesSecrets = true;
     }
 
     override snapshot(): unknown {
-        return { webhooks: this.webhooks, nextId: this.nextId, nextMessageId: this.nextMessageId, deliveries: this.deliveries };
+        return { webhooks: this.webhooks, nextId: this.nextId, nextMessageId: this.nextMessageId, messages: this.messages, deliveries: this.deliveries };
     }
 
     override restore(state: unknown): void {
-        const s = state as { webhooks: Webhook[]; nextId: number; nextMessageId: number; deliveries: Delivery[] };
+        const s = state as { webhooks: Webhook[]; nextId: number; nextMessageId: number; messages?: Record<number, ConversationMessage[]>; deliveries: Delivery[] };
         this.webhooks = s.webhooks;
         this.nextId = s.nextId;
         this.nextMessageId = s.nextMessageId;
+        this.messages = s.messages ?? {};
         this.deliveries = s.deliveries;
     }
 
@@ -246,7 +265,16 @@ export class ChatwootServer extends VendorServer {
                 inbox: { id: 1, name: "HotDash API" },
             });
             // the API answers the Rails enum's integer (message_type_before_type_cast); the webhook payload names it
-            return { status: 200, body: { ...message, message_type: MESSAGE_TYPES.indexOf(message.message_type), sender: { id: this.user(req)!.id } } };
+            const stored: ConversationMessage = {
+                ...message, message_type: MESSAGE_TYPES.indexOf(message.message_type), account_id: this.accountId, inbox_id: 1,
+                sender_type: message.message_type === "incoming" ? "Contact" : "User", sender_id: message.message_type === "incoming" ? 7 : this.user(req)!.id,
+            };
+            (this.messages[conversationId] ??= []).push(stored);
+            return { status: 200, body: { ...message, message_type: stored.message_type, sender: { id: this.user(req)!.id } } };
+        });
+        this.route("GET", "/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages", (req) => {
+            if (Number(req.params["account_id"]) !== this.accountId) return { status: 401, body: { error: "You are not authorized to access this account" } };
+            return { status: 200, body: { meta: { labels: [], additional_attributes: {} }, payload: this.messages[Number(req.params["conversation_id"])] ?? [] } };
         });
 
         const list = "/api/v1/accounts/{account_id}/webhooks";

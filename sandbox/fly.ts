@@ -99,8 +99,11 @@ interface CheckSpec {
     readonly timeoutMs: number;
 }
 
-/** What an image does when it boots: serve healthily, answer 500 on its health endpoint, or exit. */
-export type ImageBehaviour = "healthy" | "unhealthy" | "crash";
+/**
+ * What an image does when it boots: serve healthily, answer 500 on its health endpoint, exit, or pass its health
+ * checks while failing the work itself (a bad release the deploy cannot catch: every other request answers 500).
+ */
+export type ImageBehaviour = "healthy" | "unhealthy" | "crash" | "errors";
 
 /** Who a token speaks for: a whole org, or one app (a deploy token). */
 export type FlyTokenScope = { readonly org: string } | { readonly app: string };

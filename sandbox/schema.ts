@@ -11,6 +11,7 @@ export const SANDBOX_TABLES = ["agent_approvals"] as const;
 export const SANDBOX_SCHEMA = `
 CREATE TABLE IF NOT EXISTS public.agent_approvals (
     id uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    account_id bigint,
     conversation_id bigint,
     message_id bigint,
     status text NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'approved', 'edited', 'rejected', 'escalated')),
@@ -18,6 +19,7 @@ CREATE TABLE IF NOT EXISTS public.agent_approvals (
     created_at timestamptz NOT NULL DEFAULT now(),
     updated_at timestamptz NOT NULL DEFAULT now()
 );
+ALTER TABLE public.agent_approvals ADD COLUMN IF NOT EXISTS account_id bigint;
 CREATE INDEX IF NOT EXISTS agent_approvals_status_created_at ON public.agent_approvals (status, created_at DESC);
 `;
 

@@ -3,7 +3,7 @@
  * route is an operation of its vendor's OpenAPI document, and its answers are validated against it (sandbox/server.ts
  * refuses to register a route that is neither).
  */
-import { AGENT_WEBHOOK_PATH, APPS } from "../components/catalog";
+import { AGENT_APPROVE_PATH, AGENT_WEBHOOK_PATH, APPS } from "../components/catalog";
 import { SLACK_WEBHOOK_PATH } from "./credentials";
 
 export interface UndocumentedRoute {
@@ -45,6 +45,10 @@ export const UNDOCUMENTED_ROUTES: readonly UndocumentedRoute[] = [
     {
         servers: [APPS.agentService.name], method: "GET", template: "/metrics",
         reason: "Prometheus text exposition, checked by the monitoring tests that scrape it (components/monitoring/metrics.ts)",
+    },
+    {
+        servers: [APPS.agentService.name], method: "POST", template: AGENT_APPROVE_PATH,
+        reason: "our own approval endpoint, which the approval queue's UI calls (sandbox/agentService.ts)",
     },
     {
         servers: [APPS.agentService.name], method: "POST", template: AGENT_WEBHOOK_PATH,

@@ -61,8 +61,8 @@ describe("go-no-go plan check", () => {
     it("fails the gate on a mandatory violation, passes an advisory one, and leaves the plan unknown when the preview errs", () => {
         const at = new Date(0);
         const f = planFindings({ ok: false, steps: [], ms: 1, violations: [
-            { policy: "HD-SSL-001", enforcement: "mandatory", resource: "hotdash-supabase-ssl", message: "SSL enforcement is off" },
-            { policy: "HD-MON-002", enforcement: "advisory", resource: "stack", message: "a threshold is loose" },
+            { policy: "HD-SSL-001", enforcement: "mandatory", resource: "hotdash-supabase-ssl", message: "SSL enforcement is off", unknown: false },
+            { policy: "HD-MON-002", enforcement: "advisory", resource: "stack", message: "a threshold is loose", unknown: false },
         ] }, { stack: "prod", agentApp: AGENT, at });
         assert.deepEqual(f.filter((x) => x.ruleId === "GNG-POL-001").map((x) => [x.status, x.message]), [
             ["fail", "HD-SSL-001 (mandatory) hotdash-supabase-ssl: SSL enforcement is off"],
@@ -70,5 +70,20 @@ describe("go-no-go plan check", () => {
         ]);
         const broken = planFindings({ ok: false, steps: [], violations: [], ms: 1, error: "error: program failed" }, { stack: "prod", agentApp: AGENT, at });
         assert.deepEqual(broken.map((x) => [x.ruleId, x.status]), [["GNG-POL-001", "fail"], ["GNG-PLAN-001", "unknown"]]);
+    });
+
+    it("leaves to after launch hour what only the webhook's creation can tell: the pack's unknowns on the receivers while the plan enables it", () => {
+        const at = new Date(0);
+        const unknownAtAgent = { policy: "HD-WHK-002", enforcement: "mandatory", resource: `${AGENT}-secrets`, message: "CHATWOOT_WEBHOOK_SECRET at every receiver", unknown: true };
+        const enabling = planFindings({ ok: false, steps: ENABLING, ms: 1, violations: [unknownAtAgent] }, { stack: "prod", agentApp: AGENT, at }).filter((x) => x.ruleId === "GNG-POL-001");
+        assert.deepEqual(enabling.map((x) => [x.status, x.message]), [
+            ["n/a", `HD-WHK-002 ${AGENT}-secrets: known only once the pending \`up\` registers the webhook; run the go/no-go again after it`],
+            ["pass", "the policy pack passes"],
+        ]);
+        // the same unknown without the webhook's creation pending, or a known failure, blocks
+        const notEnabling = planFindings({ ok: false, steps: [], ms: 1, violations: [unknownAtAgent] }, { stack: "prod", agentApp: AGENT, at }).filter((x) => x.ruleId === "GNG-POL-001");
+        assert.deepEqual(notEnabling.map((x) => x.status), ["fail"]);
+        const known = planFindings({ ok: false, steps: ENABLING, ms: 1, violations: [{ ...unknownAtAgent, unknown: false }] }, { stack: "prod", agentApp: AGENT, at }).filter((x) => x.ruleId === "GNG-POL-001");
+        assert.deepEqual(known.map((x) => x.status), ["fail"]);
     });
 });

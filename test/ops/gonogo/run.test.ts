@@ -103,7 +103,8 @@ describe("launch go-no-go on the sandbox (real engine)", function () {
                 const app = fly.apps[AGENT]!;
                 const m = fly.live(AGENT).find((x) => x.state === "started")!;
                 const was = m.secretsVersion;
-                app.secretsHistory[9999] = { ...app.secretsHistory[was], CHATWOOT_WEBHOOK_SECRET: "an-older-webhook-secret" };
+                // both names a receiver verifies with (outside a rotation PREVIOUS holds the current secret too)
+                app.secretsHistory[9999] = { ...app.secretsHistory[was], CHATWOOT_WEBHOOK_SECRET: "an-older-webhook-secret", CHATWOOT_WEBHOOK_SECRET_PREVIOUS: "an-older-webhook-secret" };
                 m.secretsVersion = 9999;
                 return () => { m.secretsVersion = was; delete app.secretsHistory[9999]; };
             },
@@ -125,6 +126,16 @@ describe("launch go-no-go on the sandbox (real engine)", function () {
         },
     ];
 
+    /** Fly's checks probe the apps for real, at their interval: an app made unhealthy needs a round to pass again. */
+    async function checksPassingAgain(): Promise<void> {
+        const until = Date.now() + 30_000;
+        const passing = (): boolean => Object.keys(sandbox().fly.apps).every((a) => sandbox().fly.live(a).every((m) => m.state !== "started" || m.checks.every((x) => x.status === "passing")));
+        while (!passing()) {
+            if (Date.now() > until) throw new Error("Fly's checks did not pass again within 30 s");
+            await new Promise((r) => setTimeout(r, 100));
+        }
+    }
+
     for (const c of cases) {
         it(`is NO-GO on ${c.id} with its fix when ${c.name}, and GO again once undone`, async () => {
             const undo = c.inject();
@@ -138,6 +149,7 @@ describe("launch go-no-go on the sandbox (real engine)", function () {
             const hit = blockers(run).filter((b) => b.id === c.id && c.resource.test(b.resource));
             assert.equal(hit.length, 1, JSON.stringify(blockers(run), null, 1));
             assert.match(hit[0]!.fix ?? "", c.fix);
+            await checksPassingAgain();
             const again = await goNoGo({ plan: healthyPlan });
             assert.deepEqual(blockers(again), []);
         });
