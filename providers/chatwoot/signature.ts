@@ -82,7 +82,7 @@ export function signDelivery(secret: string, rawBody: Buffer | string, opts: Sig
     if (!Number.isSafeInteger(timestamp) || timestamp < 0) throw new TypeError("signDelivery: timestamp must be a non-negative integer of unix seconds");
     const ts = String(timestamp);
     return {
-        "x-chatwoot-signature": SCHEME + hmac(secret, ts, rawBody).toString("hex"),
+        "x-chatwoot-signature": SCHEME + hmac(secret, ts + ".", rawBody).toString("hex"),
         "x-chatwoot-timestamp": ts,
         "x-chatwoot-delivery": opts.deliveryId ?? randomUUID(),
     };
@@ -100,9 +100,10 @@ export function verifyDelivery(opts: VerifyOptions): VerifyResult {
 
     if (!signature.startsWith(SCHEME) || !UNIX_SECONDS.test(ts)) return fail("malformed_signature");
     const hex = signature.slice(SCHEME.length);
-    if (!HEX.test(hex)) return fail("malformed_signature");
-    // a length mismatch is a wrong signature, not a malformed one; timingSafeEqual would throw on it
-    if (hex.length !== HEX_DIGEST_LENGTH) return fail("bad_signature");
+    // a well-formed digest of the wrong length is a wrong signature, not a malformed one; timingSafeEqual would throw on it
+    if (hex.length !== HEX_DIGEST_LENGTH) return fail(HEX.test(hex) ? "bad_signature" : "malformed_signature");
+    const given = hexBytes(hex);
+    if (!given) return fail("malformed_signature");
 
     // the clock is compared in whole seconds, as the sender truncates its own (`to_i`)
     const age = Math.floor((opts.now ?? Date.now)() / 1000) - Number(ts);
@@ -110,17 +111,44 @@ export function verifyDelivery(opts: VerifyOptions): VerifyResult {
     if (age > tolerance) return fail("stale");
     if (age < -tolerance) return fail("future");
 
-    const given = Buffer.from(hex, "hex");
+    // everything but the HMAC itself is done once, whatever the number of secrets: during a rotation the second
+    // secret costs one more HMAC and nothing else
+    const signedPrefix = ts + ".";
     // stops at the first match: timing then shows only which accepted secret signed, never how close a forgery came
     for (let i = 0; i < opts.secrets.length; i++) {
-        if (timingSafeEqual(hmac(opts.secrets[i] as string, ts, opts.rawBody), given)) return { ok: true, secretIndex: i, deliveryId };
+        if (timingSafeEqual(hmac(opts.secrets[i] as string, signedPrefix, opts.rawBody), given)) return { ok: true, secretIndex: i, deliveryId };
     }
     return fail("bad_signature");
 }
 
-/** HMAC-SHA256 over `<ts>.<body>`, fed in two updates so the raw body is never copied. */
-function hmac(secret: string, ts: string, body: Buffer | string): Buffer {
-    return createHmac("sha256", secret).update(ts + ".").update(body).digest();
+/** HMAC-SHA256 over `<ts>.<body>` (`prefix` is `"<ts>."`), fed in two updates so the raw body is never copied. */
+function hmac(secret: string, prefix: string, body: Buffer | string): Buffer {
+    return createHmac("sha256", secret).update(prefix).update(body).digest();
+}
+
+/**
+ * The bytes an even-length hex string spells, or undefined if any character is not a hex digit. Not
+ * `Buffer.from(hex, "hex")`: that stops at the first bad pair and reads only the low byte of a wider character ("İ"
+ * as "0"), so it validates nothing, and it costs verification about a tenth of an HMAC (`npm run bench -- signature`).
+ */
+function hexBytes(hex: string): Uint8Array | undefined {
+    const bytes = new Uint8Array(hex.length >> 1);
+    let invalid = 0;
+    for (let i = 0; i < bytes.length; i++) {
+        const high = hexDigit(hex.charCodeAt(2 * i));
+        const low = hexDigit(hex.charCodeAt(2 * i + 1));
+        invalid |= high | low;
+        bytes[i] = (high << 4) | low;
+    }
+    return invalid < 0 ? undefined : bytes;
+}
+
+/** A hex digit's value from its UTF-16 code unit, -1 for any other character. */
+function hexDigit(c: number): number {
+    if (c >= 48 && c <= 57) return c - 48; // 0-9
+    if (c >= 97 && c <= 102) return c - 87; // a-f
+    if (c >= 65 && c <= 70) return c - 55; // A-F
+    return -1;
 }
 
 function fail(reason: VerifyFailure): VerifyResult {

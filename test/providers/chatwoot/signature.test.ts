@@ -169,6 +169,19 @@ describe("Chatwoot webhook signatures", () => {
             assert.deepEqual(verify({ ...h, "x-chatwoot-timestamp": `${TS}.5` }), { ok: false, reason: "malformed_signature" }, "timestamp not whole seconds");
         });
 
+        it("refuses a digest with any non-hex character, even one whose low byte is a hex digit", () => {
+            const h = signed();
+            const hex = h["x-chatwoot-signature"].slice("sha256=".length);
+            // just outside 0-9, A-F and a-f; then wide characters Buffer's hex decoder would read as "0", "a", "f"
+            const wide = [0x30, 0x61, 0x66].map((c) => String.fromCharCode(0x100 + c));
+            for (const c of ["/", ":", "@", "G", "`", "g", " ", "\0", ...wide]) {
+                for (const at of [0, 1, 62, 63]) {
+                    const sig = `sha256=${hex.slice(0, at)}${c}${hex.slice(at + 1)}`;
+                    assert.deepEqual(verify({ ...h, "x-chatwoot-signature": sig }), { ok: false, reason: "malformed_signature" }, `${JSON.stringify(c)} at ${at}`);
+                }
+            }
+        });
+
         it("refuses a digest of the wrong length as a bad signature, without throwing", () => {
             const h = signed();
             for (const sig of [h["x-chatwoot-signature"].slice(0, -2), `${h["x-chatwoot-signature"]}00`, `${h["x-chatwoot-signature"]}0`]) {
