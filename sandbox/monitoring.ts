@@ -79,8 +79,9 @@ export function edgeMetrics(log: readonly LoggedRequest[]): string {
     }
     for (const e of log) {
         const app = EDGE_APPS[e.server];
-        // the app's own metrics are scraped on its private port on Fly, never through the edge
-        if (!app || e.path === METRICS_ENDPOINT.path) continue;
+        // the app's own metrics are scraped on its private port on Fly, and Fly's checks reach the machine directly:
+        // neither passes through the edge
+        if (!app || e.path === METRICS_ENDPOINT.path || e.probe) continue;
         const key = `${app}|${e.status === "dropped" ? 502 : e.status}`;
         responses.set(key, (responses.get(key) ?? 0) + 1);
         const s = Math.max(0, e.end - e.at) / 1000;

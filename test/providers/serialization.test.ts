@@ -11,6 +11,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_SUBSCRIPTIONS } from "../../components/chatwoot/webhook";
 import { groupMachineConfig } from "../../components/fly/machineSpec";
+import { ChatwootClient } from "../../providers/chatwoot/client";
 import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
 import type { Sandbox } from "../../sandbox";
 import { useSandbox } from "../helpers/sandbox";
@@ -75,6 +76,12 @@ const EXERCISES: Record<string, (p: AnyProvider, sb: Sandbox) => Promise<unknown
         baseUrl: sb.urls.chatwoot, accountId: C.chatwootAccountId, url: `${sb.urls["hotdash-agent-service"]}/webhooks/chatwoot`,
         name: "hotdash-agent-service", subscriptions: DEFAULT_SUBSCRIPTIONS, rotation: "0",
     }),
+    // a webhook of its own to subscribe: listing the account's webhooks hands it every webhook's secret
+    chatwootWebhookSubscriptionsProvider: async (p, sb) => {
+        const hook = await new ChatwootClient({ baseUrl: sb.urls.chatwoot, token: C.chatwootAdminToken })
+            .createWebhook(C.chatwootAccountId, { url: `${sb.urls["hotdash-agent-service"]}/webhooks/chatwoot?generation=9`, name: "serialization", subscriptions: ["inbox_created"] });
+        return p.create({ baseUrl: sb.urls.chatwoot, accountId: C.chatwootAccountId, webhookId: hook.id, subscriptions: DEFAULT_SUBSCRIPTIONS });
+    },
     pgDumpProvider: (p) => p.create({
         script: `test -n "$HOTDASH_DATABASE_URL" && echo dump-serialized.sql`, cwd: os.tmpdir(), urlVariable: "HOTDASH_DATABASE_URL", databaseUrl: DATABASE_URL, triggers: [image("a")],
     }),
@@ -116,9 +123,9 @@ describe("serialized providers", function () {
         // every secret value the providers handled: tokens, inputs, and the webhook secret Chatwoot generated
         for (const v of Object.values(C)) if (typeof v === "string" && v.length > 8 && v !== C.supabaseProjectRef) handled.add(v);
         handled.add(PLAIN_SECRET).add(DATABASE_URL).add("db-password-0123456789");
-        const hook = sandbox().chatwoot.webhooks.find((w) => w.secret);
-        assert.ok(hook?.secret, "the webhook provider read a secret back");
-        handled.add(hook.secret);
+        const hooks = sandbox().chatwoot.webhooks.filter((w) => w.secret);
+        assert.ok(hooks.length >= 2, "the webhook providers read secrets back");
+        for (const h of hooks) handled.add(h.secret!);
     });
 
     it("are found under providers/, each with an exercise that makes it handle a secret", () => {

@@ -14,6 +14,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { REQUIRED_ENV } from "../../components/appEnv";
+import { PREVIOUS_WEBHOOK_SECRET_ENV } from "../../providers/chatwoot/signature";
 import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
 import { randomFaults } from "../../sandbox/faults";
 import { call, useSandbox } from "../helpers/sandbox";
@@ -36,7 +37,8 @@ const PASSWORD = "faults-canary-password";
 
 /** What the stack declares for the sandbox config below, app by app. */
 const DECLARED: Record<string, { groups: Record<string, number>; ips: string[]; certificates: string[]; volumes: string[]; secrets: readonly string[] }> = {
-    [AGENT]: { groups: { app: 2 }, ips: ["shared_v4", "v6"], certificates: [], volumes: [], secrets: REQUIRED_ENV.agentService.secrets },
+    // the webhook's receiver holds the previous secret's name too, equal to the current one outside a rotation
+    [AGENT]: { groups: { app: 2 }, ips: ["shared_v4", "v6"], certificates: [], volumes: [], secrets: [...REQUIRED_ENV.agentService.secrets, PREVIOUS_WEBHOOK_SECRET_ENV].sort() },
     [LLAMA]: { groups: { app: 2 }, ips: ["shared_v4", "v6"], certificates: [], volumes: [], secrets: REQUIRED_ENV.llamaindexMcp.secrets },
     [CHATWOOT]: { groups: { web: 1, worker: 1 }, ips: ["shared_v4", "v6"], certificates: [HOSTNAME], volumes: ["chatwoot_storage"], secrets: REQUIRED_ENV.chatwoot.secrets },
     [MONITOR]: { groups: { prometheus: 1, alertmanager: 1, blackbox: 1 }, ips: [], certificates: [], volumes: [], secrets: ["ALERT_SLACK_WEBHOOK_URL"] },

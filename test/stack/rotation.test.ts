@@ -67,18 +67,29 @@ function stream(sb: Sandbox, perSecond: number): { stop(): Promise<StreamResult>
     };
 }
 
-/** SIGKILL every process this test process started (the Pulumi CLI, its language host, the program, the plugins). */
+/**
+ * SIGKILL the Pulumi runs this test process started: each `pulumi` CLI the Automation API spawned, with everything
+ * under it (language host, program, plugins). Nothing else: the sandbox's PostgreSQL is a child of this process too.
+ */
 function killPulumi(): number {
-    const table = execFileSync("ps", ["-e", "-o", "pid=,ppid="], { encoding: "utf8" }).trim().split("\n").map((l) => l.trim().split(/\s+/).map(Number) as [number, number]);
-    const descendants: number[] = [];
+    const table = execFileSync("ps", ["-e", "-o", "pid=,ppid=,comm="], { encoding: "utf8" }).trim().split("\n").map((l) => {
+        const [pid, ppid, comm] = l.trim().split(/\s+/);
+        return { pid: Number(pid), ppid: Number(ppid), comm: comm ?? "" };
+    });
+    const doomed: number[] = [];
     const walk = (parent: number): void => {
-        for (const [pid, ppid] of table) if (ppid === parent) { descendants.push(pid); walk(pid); }
+        for (const p of table) if (p.ppid === parent) { doomed.push(p.pid); walk(p.pid); }
     };
-    walk(process.pid);
-    for (const pid of descendants) {
+    for (const p of table) {
+        if (p.ppid === process.pid && p.comm === "pulumi") {
+            doomed.push(p.pid);
+            walk(p.pid);
+        }
+    }
+    for (const pid of doomed) {
         try { process.kill(pid, "SIGKILL"); } catch { /* already gone */ }
     }
-    return descendants.length;
+    return doomed.length;
 }
 
 describe("webhook secret rotation under a steady stream of messages (real engine)", function () {
