@@ -2,8 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../../ops/cli";
-import { COMMANDS } from "../../ops/commands";
+import { launchCaptured } from "../helpers/launch";
 import { render, runPolicy, summaryLines, withUnreadableTokens } from "../../ops/policy";
 import { UNKNOWN } from "../../policies/framework/unknown";
 import { isBlocker } from "../../ops/report/model";
@@ -13,18 +12,8 @@ const ROOT = path.resolve(__dirname, "../..");
 const NOW = new Date("2025-10-01T12:00:00Z");
 
 /** Runs `launch policy` as the bin does, capturing what it prints. */
-async function launch(args: string[]): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-    process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
-    try {
-        return { code: await main(args, COMMANDS, ROOT), out, err };
-    } finally {
-        process.stdout.write = write.out;
-        process.stderr.write = write.err;
-    }
+function launch(args: string[]): Promise<{ code: number; out: string; err: string }> {
+    return launchCaptured(args, ROOT);
 }
 
 describe("ops/policy (launch policy)", () => {

@@ -3,23 +3,12 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { main } from "../../../ops/cli";
-import { COMMANDS } from "../../../ops/commands";
+import { launchCaptured } from "../../helpers/launch";
 
 const ROOT = path.resolve(__dirname, "../../..");
 
-async function launch(args: string[], projectDir: string): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const write = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-    process.stdout.write = ((s: string) => { out += s; return true; }) as typeof process.stdout.write;
-    process.stderr.write = ((s: string) => { err += s; return true; }) as typeof process.stderr.write;
-    try {
-        return { code: await main(args, COMMANDS, projectDir), out, err };
-    } finally {
-        process.stdout.write = write.out;
-        process.stderr.write = write.err;
-    }
+function launch(args: string[], projectDir: string): Promise<{ code: number; out: string; err: string }> {
+    return launchCaptured(args, projectDir);
 }
 
 describe("launch go-no-go (command)", () => {
