@@ -9,8 +9,8 @@ import * as path from "node:path";
 import { redactor } from "../../policies/framework/redact";
 import { isBlocker, type ReportItem } from "../report/model";
 import type { StackTarget } from "../workspace";
-import { rawClient } from "./probes/clients";
-import type { GoNoGoReport } from "./run";
+import { postToSlack } from "../slack";
+import type { GoNoGoReport } from "./report";
 
 /** sha256 over the items as JSON, in report order. */
 export function evidenceDigest(items: readonly ReportItem[]): string {
@@ -50,8 +50,5 @@ export function slackText(report: GoNoGoReport): string {
 
 /** Posts the decision to the Slack incoming webhook; throws with the reason (never the URL) when Slack refuses. */
 export async function postDecision(report: GoNoGoReport, secrets: readonly string[], webhookUrl: string): Promise<void> {
-    const u = new URL(webhookUrl);
-    const res = await rawClient("Slack", u.origin, { secrets: [webhookUrl, u.pathname, ...secrets] })
-        .sendOnce({ method: "POST", path: u.pathname, body: { text: redactor(secrets)(slackText(report)) } });
-    if (res.status !== 200) throw new Error(`Slack refused the decision: ${res.status} ${String(res.body).slice(0, 60)}`);
+    await postToSlack(webhookUrl, redactor(secrets)(slackText(report)));
 }

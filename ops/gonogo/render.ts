@@ -8,7 +8,7 @@ import { renderJunit } from "../report/junit";
 import { renderMarkdown } from "../report/markdown";
 import { isBlocker, type ReportItem } from "../report/model";
 import { MANUAL_ITEMS } from "./checklist";
-import type { GoNoGoReport } from "./run";
+import type { GoNoGoReport } from "./report";
 
 export type GoNoGoFormat = "table" | "markdown" | "json" | "junit" | "html";
 

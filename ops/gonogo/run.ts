@@ -11,11 +11,12 @@ import { type LaunchConfig, type RawConfig, READINESS_KEYS, type ReadinessKey, t
 import { ConfigError, SECRET_NAMES_AS_KEYS, SECRET_SPECS, validateConfig } from "../../components/config/validate";
 import type { Finding } from "../../policies/framework/finding";
 import { stringsIn } from "../../policies/framework/redact";
-import { buildReport, itemOf, type Report, type ReportItem } from "../report/model";
+import { buildReport, itemOf, type ReportItem } from "../report/model";
 import { locatePulumi, type LocatedPulumi } from "../toolchain/locate";
 import { projectTarget, stackPassphrase, type StackTarget } from "../workspace";
 import { CONFIG_ITEM, E2E_ITEM, GO_NO_GO_ITEMS, type GoNoGoRule, MANUAL_ITEMS, WEBHOOK_ITEM } from "./checklist";
 import { evidenceDigest } from "./decision";
+import type { Decision, GoNoGoReport } from "./report";
 import { enablesWebhook, type PlanResult, planFindings, previewPlan } from "./plan";
 import { finding, type Probe, type ProbeContext, type ProbeTiming } from "./probe";
 import { healthProbe } from "./probes/apps";
@@ -33,22 +34,6 @@ export const PROBES: readonly Probe[] = [
 ];
 
 /** What the checklist's "Launch Decision" block asks for. */
-export interface Decision {
-    readonly date: string;
-    readonly time: string;
-    readonly verdict: "GO" | "NO-GO";
-    readonly authorizedBy: string;
-    /** sha256 of the report's items as JSON: what the decision was made on. */
-    readonly evidenceDigest: string;
-}
-
-export interface GoNoGoReport extends Report {
-    readonly decision: Decision;
-    /** How long the plan and each probe took, in ms. */
-    readonly timings: readonly ProbeTiming[];
-    readonly wallMs: number;
-}
-
 export interface GoNoGoOptions {
     readonly projectDir: string;
     readonly stack: string;

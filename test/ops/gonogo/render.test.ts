@@ -4,7 +4,7 @@ import { GO_NO_GO_ITEMS, HEALTH_ITEM, MANUAL_ITEMS, QUEUE_ITEM } from "../../../
 import { evidenceDigest, slackText } from "../../../ops/gonogo/decision";
 import { finding } from "../../../ops/gonogo/probe";
 import { outcome, renderGoNoGo } from "../../../ops/gonogo/render";
-import type { GoNoGoReport } from "../../../ops/gonogo/run";
+import type { GoNoGoReport } from "../../../ops/gonogo/report";
 import { buildReport, itemOf } from "../../../ops/report/model";
 
 const AT = new Date("2025-10-13T09:30:00Z");
