@@ -1,6 +1,6 @@
 /**
  * Where a Chatwoot webhook secret rotation stands, read from the stack's checkpoint (`pulumi stack export`, secrets
- * left encrypted: only ids, URLs and Fly's digests are read), and how `launch up` finishes one: it clears what a
+ * left encrypted: only ids, URLs and which of the agent's Fly secrets hold equal values are read), and how `launch up` finishes one: it clears what a
  * killed run left behind (a stale lock, pending operations), runs `up`, and runs it again while the rotation is in
  * its overlap, since dropping the old secret is a second update of the receivers (components/chatwoot/webhook.ts).
  */
@@ -88,8 +88,11 @@ export function rotationStatus(checkpoint: unknown, configGeneration: number | u
     if (!current) return { ...base, phase: configGeneration === undefined ? "off" : "requested", generation: -1 };
     if (configGeneration !== undefined && configGeneration > current.generation) return { ...base, phase: "requested", generation: current.generation };
     const agentSecrets = resources.find((r) => r.type === dynamicType("FlySecrets") && !r.delete && r.outputs?.["app"] === agentApp);
-    const digests = (agentSecrets?.outputs?.["digests"] ?? {}) as Record<string, string>;
-    const receiversOverlap = !!digests[PREVIOUS_WEBHOOK_SECRET_ENV] && digests[PREVIOUS_WEBHOOK_SECRET_ENV] !== digests[WEBHOOK_SECRET_ENV];
+    // the digests are secret in state: the plain names and equal-value groups tell whether the two secrets differ
+    const names = (agentSecrets?.outputs?.["names"] ?? []) as readonly string[];
+    const same = (agentSecrets?.outputs?.["sameValues"] ?? []) as readonly (readonly string[])[];
+    const receiversOverlap = names.includes(PREVIOUS_WEBHOOK_SECRET_ENV) && names.includes(WEBHOOK_SECRET_ENV)
+        && !same.some((g) => g.includes(PREVIOUS_WEBHOOK_SECRET_ENV) && g.includes(WEBHOOK_SECRET_ENV));
     const activation = resources.find((r) => r.type === dynamicType("ChatwootWebhookSubscriptions") && !r.delete);
     const older = hooks.some((h) => h !== current);
     let phase: RotationPhase;

@@ -19,13 +19,30 @@ export interface FlySecretsOutputs extends FlySecretsInputs {
     readonly version: number;
     /** Fly's digest of each managed secret, as Fly reported it after our last write (secret: an unsalted hash of it). */
     readonly digests: Readonly<Record<string, string>>;
+    /** The managed secrets' names, sorted (plain: Fly lists names openly). */
+    readonly names: readonly string[];
+    /**
+     * Names whose values are equal, in sorted groups of two or more: plain, since it tells equality and never a value
+     * (how a webhook rotation's phase is read without decrypting the state).
+     */
+    readonly sameValues: readonly (readonly string[])[];
+}
+
+/** The names and equal-value groups the digests show. */
+export function plainFacts(digests: Readonly<Record<string, string>>): Pick<FlySecretsOutputs, "names" | "sameValues"> {
+    const byDigest = new Map<string, string[]>();
+    for (const [name, digest] of Object.entries(digests)) byDigest.set(digest, [...(byDigest.get(digest) ?? []), name]);
+    return {
+        names: Object.keys(digests).sort(),
+        sameValues: [...byDigest.values()].filter((g) => g.length > 1).map((g) => [...g].sort()).sort((a, b) => a[0]!.localeCompare(b[0]!)),
+    };
 }
 
 async function write(provider: { config?: ProviderConfig }, inputs: FlySecretsInputs, changes: Record<string, string | null>, before?: FlySecretsOutputs): Promise<FlySecretsOutputs> {
-    if (Object.keys(changes).length === 0 && before) return { ...before, ...inputs, digests: before.digests };
+    if (Object.keys(changes).length === 0 && before) return { ...before, ...inputs, digests: before.digests, ...plainFacts(before.digests) };
     const res = await flyClient(provider.config, inputs.apiUrl).setSecrets(inputs.app, changes);
     const digests = Object.fromEntries(res.secrets.filter((s) => s.name in inputs.values).map((s) => [s.name, s.digest]));
-    return { ...inputs, version: res.version, digests };
+    return { ...inputs, version: res.version, digests, ...plainFacts(digests) };
 }
 
 export const flySecretsProvider: ConfiguredProvider<FlySecretsInputs, FlySecretsOutputs> = {
@@ -82,9 +99,11 @@ export interface FlySecretsArgs {
 export class FlySecretsResource extends pulumi.dynamic.Resource {
     declare readonly version: pulumi.Output<number>;
     declare readonly digests: pulumi.Output<Record<string, string>>;
+    declare readonly names: pulumi.Output<string[]>;
+    declare readonly sameValues: pulumi.Output<string[][]>;
 
     constructor(name: string, args: FlySecretsArgs, opts?: pulumi.CustomResourceOptions) {
-        super(flySecretsProvider, name, { version: undefined, digests: undefined, ...args, values: secretValues(args.values) }, {
+        super(flySecretsProvider, name, { version: undefined, digests: undefined, names: undefined, sameValues: undefined, ...args, values: secretValues(args.values) }, {
             ...opts, additionalSecretOutputs: secretOutputs("FlySecrets", ["values", "digests"]),
         }, DYNAMIC_MODULE, "FlySecrets");
     }

@@ -7,6 +7,7 @@ import {
     describeRotation, recoverInterrupted, rotationStatus, type RotationStatus, rotationUnfinished, type StateAccess, staleLocks, upThroughRotation,
 } from "../../ops/rotation";
 import { dynamicType } from "../../providers/dynamic";
+import { plainFacts } from "../../providers/fly/secrets";
 
 const RECEIVER = "https://hotdash-agent-service.fly.dev/webhooks/chatwoot";
 const ENC = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
@@ -23,7 +24,8 @@ function hook(id: number, generation: number, opts: { delete?: boolean; previous
 const subscriptions = (webhookId: number): Record<string, unknown> => ({ urn: "urn:pulumi:sandbox::hotdash-launch::x::hotdash-chatwoot-webhook-subscriptions", type: dynamicType("ChatwootWebhookSubscriptions"), outputs: { webhookId } });
 const agentSecrets = (current: string, previous: string): Record<string, unknown> => ({
     urn: "urn:pulumi:sandbox::hotdash-launch::x::hotdash-agent-service-secrets", type: dynamicType("FlySecrets"),
-    outputs: { app: "hotdash-agent-service", values: ENC, digests: { CHATWOOT_WEBHOOK_SECRET: current, CHATWOOT_WEBHOOK_SECRET_PREVIOUS: previous, CHATWOOT_API_TOKEN: "t" } },
+    // as the provider records them: digests encrypted, names and equal-value groups plain
+    outputs: { app: "hotdash-agent-service", values: ENC, digests: ENC, ...plainFacts({ CHATWOOT_WEBHOOK_SECRET: current, CHATWOOT_WEBHOOK_SECRET_PREVIOUS: previous, CHATWOOT_API_TOKEN: "t" }) },
 });
 const checkpoint = (resources: unknown[], pending: { type: string; name: string }[] = []): unknown => ({
     version: 3,

@@ -1,6 +1,6 @@
 /** Fly app secrets, the provider rebuilt from its serialized text, against the sandbox. */
 import { strict as assert } from "node:assert";
-import { type FlySecretsInputs, type FlySecretsOutputs, flySecretsProvider } from "../../../providers/fly/secrets";
+import { type FlySecretsInputs, type FlySecretsOutputs, flySecretsProvider, plainFacts } from "../../../providers/fly/secrets";
 import { SANDBOX_CREDENTIALS as C } from "../../../sandbox/credentials";
 import { rebuild, type Rebuilt } from "../../helpers/providers";
 import { useSandbox } from "../../helpers/sandbox";
@@ -28,5 +28,14 @@ describe("providers/fly/secrets", function () {
             return true;
         });
         assert.equal(sandbox().faults.injected["echo"], 1, "the echo fault answered the request");
+    });
+});
+
+describe("providers/fly/secrets plainFacts", () => {
+    it("names the secrets and groups the names whose values are equal, never a digest", () => {
+        const facts = plainFacts({ B: "d1", A: "d1", C: "d2", E: "d3", D: "d3", F: "d4" });
+        assert.deepEqual(facts, { names: ["A", "B", "C", "D", "E", "F"], sameValues: [["A", "B"], ["D", "E"]] });
+        assert.ok(!JSON.stringify(facts).includes("d1"));
+        assert.deepEqual(plainFacts({ X: "d1", Y: "d2" }).sameValues, []);
     });
 });
