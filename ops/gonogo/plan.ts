@@ -131,14 +131,14 @@ export function partOfEnablingWebhook(step: PlanStep, plan: readonly PlanStep[],
 export function planFindings(plan: PlanResult, opts: { stack: string; agentApp: string; at: Date }): Finding[] {
     const out: Finding[] = [];
     const source = "pulumi preview --policy-pack policies";
-    const mandatory = plan.violations.filter((v) => v.enforcement === "mandatory" && !(v.unknown && plan.steps.some((s) => s.name === v.resource && partOfEnablingWebhook(s, plan.steps, opts.agentApp))));
+    // what only the pending webhook's creation can tell (its secret at the receivers) is judged after launch hour's up
+    const enabling = (v: PolicyViolation): boolean => v.unknown && plan.steps.some((s) => s.name === v.resource && partOfEnablingWebhook(s, plan.steps, opts.agentApp));
+    const mandatory = plan.violations.filter((v) => v.enforcement === "mandatory" && !enabling(v));
     if (plan.error) {
         out.push(finding(POLICY_ITEM, "preview", "fail", `the preview failed: ${plan.error}`, { observed: "error", expected: "no mandatory violation", source, fix: `npx launch preview --stack ${opts.stack} --policy-pack policies` }, opts.at));
         out.push(finding(PLAN_ITEM, "preview", "unknown", "no plan: the preview failed", { observed: "no plan", expected: "no pending change but enabling the webhook", source }, opts.at));
         return out;
     }
-    // what only the pending webhook's creation can tell (its secret at the receivers) is judged after launch hour's up
-    const enabling = (v: PolicyViolation): boolean => v.unknown && plan.steps.some((s) => s.name === v.resource && partOfEnablingWebhook(s, plan.steps, opts.agentApp));
     for (const v of plan.violations) {
         if (enabling(v)) {
             out.push(finding(POLICY_ITEM, `${v.policy} ${v.resource}`, "n/a", `${v.policy} ${v.resource}: known only once the pending \`up\` registers the webhook; run the go/no-go again after it`, { observed: "unknown until the webhook exists", expected: "no mandatory violation", source }, opts.at));

@@ -160,7 +160,7 @@ export async function runGoNoGo(opts: GoNoGoOptions): Promise<GoNoGoRun> {
         findings.push(...planFindings(planned, { stack: opts.stack, agentApp: cfg.apps.agentService.name, at: now }));
         // the webhook is registered by the pending `up` itself: what needs it is judged after launch hour's up
         // (a preview a policy stops still lists its steps: the pack's unknowns about the webhook are the reason, see planFindings)
-        const pendingWebhook = (planned.ok || !planned.error) && enablesWebhook(planned.steps);
+        const pendingWebhook = !planned.error && enablesWebhook(planned.steps);
         for (const f of probed.flat()) {
             if (pendingWebhook && (f.ruleId === WEBHOOK_ITEM.id || f.ruleId === E2E_ITEM.id)) continue;
             findings.push(f);

@@ -19,6 +19,7 @@ import { imageDigest } from "../../providers/fly/machineConfig";
 import { HttpClient } from "../../providers/http";
 import { type Sandbox, startSandbox } from "../../sandbox";
 import { SANDBOX_CREDENTIALS as C, SANDBOX_PASSPHRASE } from "../../sandbox/credentials";
+import { waitFor } from "../../sandbox/daemons";
 import { decisionsDir, postDecision, recordDecision } from "../gonogo/decision";
 import { runGoNoGo } from "../gonogo/run";
 import { rollback, serviceProblems } from "../rollback";
@@ -42,16 +43,6 @@ export interface RehearseOptions {
     readonly reportDir: string;
     /** Seconds to wait for the alert to reach Slack. Defaults to 120. */
     readonly alertTimeoutSeconds?: number;
-}
-
-async function waitFor<T>(what: string, seconds: number, probe: () => Promise<T | undefined>): Promise<T> {
-    const until = Date.now() + seconds * 1000;
-    for (;;) {
-        const v = await probe();
-        if (v !== undefined) return v;
-        if (Date.now() > until) throw new Error(`${what}: not seen within ${seconds} s`);
-        await new Promise((r) => setTimeout(r, 200));
-    }
 }
 
 function badReleaseImage(): string {
@@ -129,8 +120,8 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalReport> 
         let approvalId = "";
         let draft = "";
         await rehearsal.step("its draft in the approval queue", async () => {
-            const row = await waitFor("the draft in agent_approvals", 15, async () =>
-                (await sandbox!.database.pool.query<{ id: string; status: string; draft: string }>("SELECT id, status, draft FROM agent_approvals WHERE message_id = $1", [messageId])).rows[0]);
+            const row = await waitFor("the draft in agent_approvals", async () =>
+                (await sandbox!.database.pool.query<{ id: string; status: string; draft: string }>("SELECT id, status, draft FROM agent_approvals WHERE message_id = $1", [messageId])).rows[0], 15_000);
             if (row.status !== "pending") throw new Error(`the draft is ${row.status}, not pending`);
             approvalId = row.id;
             draft = row.draft;
@@ -178,8 +169,8 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalReport> 
             let sent = 0;
             const traffic = setInterval(() => { sent++; void customerMessage(sandbox!, TRAFFIC_CONVERSATION, `Where is my refund? (${sent})`).catch(() => undefined); }, 100);
             try {
-                await waitFor(`the ${ALERT_NAMES.errorRate} alert in Slack`, opts.alertTimeoutSeconds ?? 120, async () =>
-                    sandbox!.slack.messages.map((m) => JSON.stringify(m)).find((m) => m.includes(ALERT_NAMES.errorRate) && m.includes("FIRING")));
+                await waitFor(`the ${ALERT_NAMES.errorRate} alert in Slack`, async () =>
+                    sandbox!.slack.messages.map((m) => JSON.stringify(m)).find((m) => m.includes(ALERT_NAMES.errorRate) && m.includes("FIRING")), 1000 * (opts.alertTimeoutSeconds ?? 120));
                 const failed = sandbox!.chatwoot.deliveries.filter((d) => d.status === 500).length;
                 return [`${ALERT_NAMES.errorRate} in Slack after ${((Date.now() - t0) / 1000).toFixed(1)} s`, `${sent} customer messages sent meanwhile, ${failed} deliveries answered 500`];
             } finally {
