@@ -81,8 +81,13 @@ describe("sandbox monitoring mode", () => {
                 return (r.body as { data: { result: unknown[] } }).data.result.length ? r : undefined;
             }, 10_000);
             assert.equal(edge.status, 200);
-            const agent = await api(`${METRICS.webhookDeliveries.name}`);
-            assert.deepEqual((agent.body as { data: { result: Array<{ metric: { result: string } }> } }).data.result.map((x) => x.metric.result).sort(), ["rejected", "verified"]);
+            // The agent is its own scrape job: its first scrape may come after the edge's.
+            const agent = await waitFor("the agent's delivery counters", async () => {
+                const r = await api(`${METRICS.webhookDeliveries.name}`);
+                const results = (r.body as { data: { result: Array<{ metric: { result: string } }> } }).data.result.map((x) => x.metric.result).sort();
+                return results.length ? results : undefined;
+            }, 10_000);
+            assert.deepEqual(agent, ["rejected", "verified"]);
         });
 
         it("refuses a request without a token, and another org's metrics", async () => {
