@@ -1,5 +1,5 @@
 /**
- * A stack of the project in a directory of its own: a Pulumi.yaml whose program is the project's index.ts, a file
+ * A stack of the project in a directory of its own: a Pulumi.yaml whose program is the project's own, a file
  * backend beside it, and stack config written as `pulumi config set` leaves it (plain values in the stack file,
  * secrets through Pulumi, so they stay encrypted everywhere). What `launch rehearse` launches on, and what the tests'
  * stack harness runs, so neither touches the project's own stacks.
@@ -24,13 +24,17 @@ export interface ThrowawayStack {
     dispose(): void;
 }
 
+/** The project's Pulumi.yaml for a directory elsewhere: the same project, its program by absolute path. */
+export function projectElsewhere(projectDir: string): Record<string, unknown> {
+    const project = parse(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8")) as Record<string, unknown>;
+    return { ...project, main: path.resolve(projectDir, typeof project["main"] === "string" ? project["main"] : ".") };
+}
+
 export function throwawayStack(opts: { readonly projectDir: string; readonly stack: string; readonly passphrase: string; readonly pulumi: () => Promise<LocatedPulumi>; readonly prefix?: string }): ThrowawayStack {
     const workDir = fs.mkdtempSync(path.join(os.tmpdir(), opts.prefix ?? "hotdash-stack-"));
     const backendDir = path.join(workDir, "state");
     fs.mkdirSync(backendDir);
-    fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), stringify({
-        name: "hotdash-launch", main: opts.projectDir, runtime: { name: "nodejs", options: { typescript: true } },
-    }));
+    fs.writeFileSync(path.join(workDir, "Pulumi.yaml"), stringify(projectElsewhere(opts.projectDir)));
     const target: StackTarget = { workDir, stack: opts.stack, backendUrl: `file://${backendDir}`, passphrase: opts.passphrase };
     const stackFile = path.join(workDir, `Pulumi.${opts.stack}.yaml`);
     let stack: Stack | undefined;

@@ -89,3 +89,33 @@ export function secretOutputs(type: string, keys: readonly string[]): string[] {
     SECRET_OUTPUTS[dynamicType(type)] = keys;
     return [...keys];
 }
+
+/**
+ * A resource of one of the project's dynamic providers: what `pulumi.dynamic.Resource` does (the provider serialized
+ * into the `__provider` input, the type `pulumi-nodejs:dynamic/hotdash:<type>`), with two differences. Providers are
+ * serialized one at a time in the order the program declares them, so the first resources register while later
+ * providers are still being serialized (all at once, none is ready until about all are: 2 s of a first up). And a
+ * provider that would capture a secret fails the program instead of putting the secret, encrypted, into state.
+ */
+export abstract class DynamicResource extends pulumi.CustomResource {
+    constructor(provider: pulumi.dynamic.ResourceProvider, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, type: string) {
+        super(dynamicType(type), name, { ...props, __provider: pulumi.output(providerText(provider)) }, opts);
+    }
+}
+
+const serializedProviders = new WeakMap<object, Promise<string>>();
+let lastSerialized: Promise<unknown> = Promise.resolve();
+
+/** The provider's text as Pulumi writes it to state: serialized once per program, after every provider asked before it. */
+export function providerText(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
+    let text = serializedProviders.get(provider);
+    if (!text) {
+        text = lastSerialized
+            .then(() => new Promise((resolve) => setImmediate(resolve))) // the registrations' I/O runs in between
+            .then(() => pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false }))
+            .then((f) => f.text);
+        lastSerialized = text.catch(() => undefined); // the failure is this provider's resources', not the next one's
+        serializedProviders.set(provider, text);
+    }
+    return text;
+}

@@ -4,7 +4,7 @@
  * value), the monitoring thresholds and alert channel, and the waivers. Creating it calls nothing.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE } from "./dynamic";
+import { type ConfiguredProvider, diffResult, DynamicResource } from "./dynamic";
 import { flyTokenExpiry, parseFlyToken } from "./fly/macaroon";
 
 /** The config key of each app under `hotdash:apps` (components/catalog.ts holds each app's facts). */
@@ -95,8 +95,8 @@ export const launchFactsProvider: ConfiguredProvider<LaunchFactsInputs, LaunchFa
 
 export type LaunchFactsArgs = { readonly [K in keyof LaunchFactsInputs]: pulumi.Input<LaunchFactsInputs[K]> };
 
-export class LaunchFacts extends pulumi.dynamic.Resource {
+export class LaunchFacts extends DynamicResource {
     constructor(name: string, args: LaunchFactsArgs, opts?: pulumi.CustomResourceOptions) {
-        super(launchFactsProvider, name, { ...args }, opts, DYNAMIC_MODULE, "LaunchFacts");
+        super(launchFactsProvider, name, { ...args }, opts, "LaunchFacts");
     }
 }

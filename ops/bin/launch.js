@@ -1,9 +1,9 @@
 #!/usr/bin/env node
-// `launch` (npx launch ...): registers ts-node for the project's TypeScript, then runs the command.
+// `launch` (npx launch ...): the project's TypeScript through its transpile cache, then the command.
 "use strict";
 const path = require("node:path");
 const root = path.resolve(__dirname, "../..");
-require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+require("../transpile").register();
 const { main } = require("../cli");
 const { COMMANDS } = require("../commands");
 main(process.argv.slice(2), COMMANDS, root).then(

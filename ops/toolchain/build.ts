@@ -12,12 +12,10 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { moduleDir, runGo } from "./go";
 import { buildRandomPlugin, randomPluginSource } from "./random";
+import { cacheRoot } from "../transpile";
 import { CLIPBOARD_REPLACE, type GoModule, LANGUAGE_HOST, pluginVersion, sdkVersion } from "./versions";
 
-/** Root of the toolchain cache: `$HOTDASH_TOOLCHAIN_CACHE`, else `$XDG_CACHE_HOME/hotdash-launch`, else `~/.cache/hotdash-launch`. */
-export function cacheRoot(env: NodeJS.ProcessEnv = process.env): string {
-    return env["HOTDASH_TOOLCHAIN_CACHE"] ?? path.join(env["XDG_CACHE_HOME"] ?? path.join(os.homedir(), ".cache"), "hotdash-launch");
-}
+export { cacheRoot } from "../transpile";
 
 /** One binary of the toolchain and how it is made. */
 interface Part {

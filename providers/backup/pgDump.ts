@@ -6,7 +6,7 @@
  * serves, so the project could not run it on the real engine.)
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DynamicResource } from "../dynamic";
 
 export interface PgDumpInputs {
     /** The POSIX shell script to run. */
@@ -76,10 +76,10 @@ export interface PgDumpArgs {
     readonly triggers: pulumi.Input<string>[];
 }
 
-export class PgDump extends pulumi.dynamic.Resource {
+export class PgDump extends DynamicResource {
     declare readonly dumpFile: pulumi.Output<string>;
 
     constructor(name: string, args: PgDumpArgs, opts?: pulumi.CustomResourceOptions) {
-        super(pgDumpProvider, name, { dumpFile: undefined, ...args, databaseUrl: pulumi.secret(args.databaseUrl) }, opts, DYNAMIC_MODULE, "PgDump");
+        super(pgDumpProvider, name, { dumpFile: undefined, ...args, databaseUrl: pulumi.secret(args.databaseUrl) }, opts, "PgDump");
     }
 }

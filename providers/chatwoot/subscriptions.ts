@@ -6,7 +6,7 @@
  * deletion ends its deliveries.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { credential, type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownFailures, type ProviderConfig } from "../dynamic";
+import { credential, type ConfiguredProvider, diffResult, DynamicResource, knownFailures, type ProviderConfig } from "../dynamic";
 import { ChatwootClient } from "./client";
 import { CHATWOOT_TOKEN, webhookProblems } from "./webhook";
 
@@ -76,8 +76,8 @@ export interface ChatwootWebhookSubscriptionsArgs {
     readonly subscriptions: pulumi.Input<readonly string[]>;
 }
 
-export class ChatwootWebhookSubscriptionsResource extends pulumi.dynamic.Resource {
+export class ChatwootWebhookSubscriptionsResource extends DynamicResource {
     constructor(name: string, args: ChatwootWebhookSubscriptionsArgs, opts?: pulumi.CustomResourceOptions) {
-        super(chatwootWebhookSubscriptionsProvider, name, { ...args }, opts, DYNAMIC_MODULE, "ChatwootWebhookSubscriptions");
+        super(chatwootWebhookSubscriptionsProvider, name, { ...args }, opts, "ChatwootWebhookSubscriptions");
     }
 }

@@ -11,7 +11,7 @@
  * `previousSecret` output, which the receivers keep accepting; the next update after Chatwoot forgets it clears it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { credential, type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownFailures, type ProviderConfig, secretOutputs } from "../dynamic";
+import { credential, type ConfiguredProvider, diffResult, DynamicResource, knownFailures, type ProviderConfig, secretOutputs } from "../dynamic";
 import { ChatwootClient, type ChatwootWebhook } from "./client";
 import { CHATWOOT_EVENTS, CHATWOOT_MIN_SIGNING_VERSION } from "./events";
 
@@ -175,7 +175,7 @@ export interface ChatwootWebhookArgs {
     readonly subscriptions: pulumi.Input<readonly string[]>;
 }
 
-export class ChatwootWebhookResource extends pulumi.dynamic.Resource {
+export class ChatwootWebhookResource extends DynamicResource {
     declare readonly webhookId: pulumi.Output<number>;
     declare readonly secret: pulumi.Output<string>;
     declare readonly previousSecret: pulumi.Output<string>;
@@ -184,6 +184,6 @@ export class ChatwootWebhookResource extends pulumi.dynamic.Resource {
     constructor(name: string, args: ChatwootWebhookArgs, opts?: pulumi.CustomResourceOptions) {
         super(chatwootWebhookProvider, name, { webhookId: undefined, secret: undefined, previousSecret: undefined, previousWebhookId: undefined, ...args }, {
             ...opts, additionalSecretOutputs: secretOutputs("ChatwootWebhook", ["secret", "previousSecret"]),
-        }, DYNAMIC_MODULE, "ChatwootWebhook");
+        }, "ChatwootWebhook");
     }
 }

@@ -3,7 +3,7 @@
  * and is left in place if the stack ever lets go of it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownFailures } from "../dynamic";
+import { changedKeys, type ConfiguredProvider, diffResult, DynamicResource, knownFailures } from "../dynamic";
 import { isApiStatus } from "../http";
 import { flyClient } from "./connect";
 
@@ -82,13 +82,13 @@ export interface FlyAppArgs {
     readonly org: pulumi.Input<string>;
 }
 
-export class FlyAppResource extends pulumi.dynamic.Resource {
+export class FlyAppResource extends DynamicResource {
     declare readonly name: pulumi.Output<string>;
     declare readonly appId: pulumi.Output<string>;
     declare readonly adopted: pulumi.Output<boolean>;
     declare readonly hostname: pulumi.Output<string>;
 
     constructor(name: string, args: FlyAppArgs, opts?: pulumi.CustomResourceOptions) {
-        super(flyAppProvider, name, { appId: undefined, adopted: undefined, hostname: undefined, ...args }, opts, DYNAMIC_MODULE, "FlyApp");
+        super(flyAppProvider, name, { appId: undefined, adopted: undefined, hostname: undefined, ...args }, opts, "FlyApp");
     }
 }

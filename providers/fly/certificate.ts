@@ -4,7 +4,7 @@
  * which the go/no-go reports. `waitSeconds` optionally waits for issuance.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, type ProviderConfig } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DynamicResource, type ProviderConfig } from "../dynamic";
 import type { FlyCertificate } from "./client";
 import { flyClient } from "./connect";
 
@@ -83,12 +83,12 @@ export interface FlyCertificateArgs {
     readonly waitSeconds?: number;
 }
 
-export class FlyCertificateResource extends pulumi.dynamic.Resource {
+export class FlyCertificateResource extends DynamicResource {
     declare readonly status: pulumi.Output<string>;
     declare readonly ready: pulumi.Output<boolean>;
     declare readonly dnsRequirements: pulumi.Output<Record<string, unknown>>;
 
     constructor(name: string, args: FlyCertificateArgs, opts?: pulumi.CustomResourceOptions) {
-        super(flyCertificateProvider, name, { status: undefined, ready: undefined, expiresAt: undefined, dnsRequirements: undefined, ...args }, opts, DYNAMIC_MODULE, "FlyCertificate");
+        super(flyCertificateProvider, name, { status: undefined, ready: undefined, expiresAt: undefined, dnsRequirements: undefined, ...args }, opts, "FlyCertificate");
     }
 }

@@ -3,7 +3,7 @@
  * `<app>.fly.dev` answer (flyctl's first deploy allocates the same pair). Existing addresses are reused.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { changedKeys, type ConfiguredProvider, diffResult, DYNAMIC_MODULE, isUnknown, type ProviderConfig } from "../dynamic";
+import { changedKeys, type ConfiguredProvider, diffResult, DynamicResource, isUnknown, type ProviderConfig } from "../dynamic";
 import { flyClient } from "./connect";
 
 export interface FlyIpsInputs {
@@ -84,10 +84,10 @@ export interface FlyIpsArgs {
     readonly types: pulumi.Input<readonly string[]>;
 }
 
-export class FlyIpsResource extends pulumi.dynamic.Resource {
+export class FlyIpsResource extends DynamicResource {
     declare readonly addresses: pulumi.Output<{ ip: string; type: string }[]>;
 
     constructor(name: string, args: FlyIpsArgs, opts?: pulumi.CustomResourceOptions) {
-        super(flyIpsProvider, name, { addresses: undefined, allocated: undefined, ...args }, opts, DYNAMIC_MODULE, "FlyIps");
+        super(flyIpsProvider, name, { addresses: undefined, allocated: undefined, ...args }, opts, "FlyIps");
     }
 }

@@ -4,7 +4,7 @@
  * without asking Fly. Outputs carry the current and previous image digests, which is what a rollback redeploys.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, isUnknown, knownFailures, type ProviderConfig } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DynamicResource, isUnknown, knownFailures, type ProviderConfig } from "../dynamic";
 import { flyClient } from "./connect";
 import { configDigest, imageDigest, type MachineConfig, normalizeConfig } from "./machineConfig";
 import { converge, DEFAULT_TIMEOUTS, destroyGroup, type GroupSpec, groupMachines, machineConfigFor, type RolloutTimeouts } from "./rollout";
@@ -35,11 +35,10 @@ function timeoutsOf(inputs: MachineGroupInputs): RolloutTimeouts {
 async function deploy(config: ProviderConfig | undefined, inputs: MachineGroupInputs, before: MachineGroupOutputs | undefined): Promise<MachineGroupOutputs> {
     const fly = flyClient(config, inputs.apiUrl);
     const newSecrets = inputs.secretsVersion !== undefined && inputs.secretsVersion !== (before?.appliedSecretsVersion ?? inputs.secretsVersion);
-    const liveBefore = before ? undefined : await groupMachines(fly, inputs.app, inputs.group);
     const result = await converge(fly, inputs, timeoutsOf(inputs), newSecrets);
     const current = imageDigest(inputs.config.image);
     // previous: what the group ran before this image (for adopted machines, what they ran when adopted)
-    const ranBefore = before?.currentImage ?? (liveBefore?.[0] ? imageDigest(liveBefore[0].config.image) : "");
+    const ranBefore = before?.currentImage ?? result.ranBefore;
     const previousImage = ranBefore && ranBefore !== current ? ranBefore : (before?.previousImage ?? "");
     return {
         ...inputs,
@@ -128,7 +127,7 @@ export interface MachineGroupArgs {
     readonly timeouts?: Partial<RolloutTimeouts>;
 }
 
-export class MachineGroupResource extends pulumi.dynamic.Resource {
+export class MachineGroupResource extends DynamicResource {
     declare readonly machineIds: pulumi.Output<string[]>;
     declare readonly currentImage: pulumi.Output<string>;
     declare readonly previousImage: pulumi.Output<string>;
@@ -138,6 +137,6 @@ export class MachineGroupResource extends pulumi.dynamic.Resource {
         super(machineGroupProvider, name, {
             machineIds: undefined, currentImage: undefined, previousImage: undefined, configDigest: undefined,
             appliedSecretsVersion: undefined, adopted: undefined, ...args,
-        }, opts, DYNAMIC_MODULE, "FlyMachineGroup");
+        }, opts, "FlyMachineGroup");
     }
 }

@@ -40,6 +40,8 @@ export interface GroupState {
     readonly machineIds: readonly string[];
     /** Whether any machine already existed when the stack first saw the group. */
     readonly adopted: boolean;
+    /** Digest the group's oldest machine ran before this converge ("" when it had none). */
+    readonly ranBefore: string;
 }
 
 /** The machines of `group` in `app`, oldest first. */
@@ -100,7 +102,7 @@ export async function converge(fly: FlyClient, spec: GroupSpec, timeouts: Rollou
         if (next) await next.then((h) => h.release(), () => undefined);
         await Promise.all(deploy.releases);
     }
-    return { machineIds: ids, adopted };
+    return { machineIds: ids, adopted, ranBefore: existing[0] ? imageDigest(existing[0].config.image) : "" };
 }
 
 /** Destroys every machine of the group. */

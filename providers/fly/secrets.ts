@@ -4,7 +4,7 @@
  * returned when we last wrote. The output `version` is what machines pass as `min_secrets_version`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownEntries, type ProviderConfig, secretOutputs, secretValues } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DynamicResource, knownEntries, type ProviderConfig, secretOutputs, secretValues } from "../dynamic";
 import { flyClient } from "./connect";
 
 export interface FlySecretsInputs {
@@ -96,7 +96,7 @@ export interface FlySecretsArgs {
     readonly values: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
-export class FlySecretsResource extends pulumi.dynamic.Resource {
+export class FlySecretsResource extends DynamicResource {
     declare readonly version: pulumi.Output<number>;
     declare readonly digests: pulumi.Output<Record<string, string>>;
     declare readonly names: pulumi.Output<string[]>;
@@ -105,6 +105,6 @@ export class FlySecretsResource extends pulumi.dynamic.Resource {
     constructor(name: string, args: FlySecretsArgs, opts?: pulumi.CustomResourceOptions) {
         super(flySecretsProvider, name, { version: undefined, digests: undefined, names: undefined, sameValues: undefined, ...args, values: secretValues(args.values) }, {
             ...opts, additionalSecretOutputs: secretOutputs("FlySecrets", ["values", "digests"]),
-        }, DYNAMIC_MODULE, "FlySecrets");
+        }, "FlySecrets");
     }
 }

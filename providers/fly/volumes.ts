@@ -4,7 +4,7 @@
  * backups are the only settings Fly lets change in place.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownFailures, type ProviderConfig } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DynamicResource, knownFailures, type ProviderConfig } from "../dynamic";
 import type { FlyVolume } from "./client";
 import { flyClient } from "./connect";
 
@@ -116,12 +116,12 @@ export interface FlyVolumesArgs {
     readonly autoBackupEnabled: boolean;
 }
 
-export class FlyVolumesResource extends pulumi.dynamic.Resource {
+export class FlyVolumesResource extends DynamicResource {
     declare readonly ids: pulumi.Output<string[]>;
     declare readonly snapshotRetention: pulumi.Output<number>;
     declare readonly autoBackupEnabled: pulumi.Output<boolean>;
 
     constructor(name: string, args: FlyVolumesArgs, opts?: pulumi.CustomResourceOptions) {
-        super(flyVolumesProvider, name, { ids: undefined, adoptedIds: undefined, ...args }, opts, DYNAMIC_MODULE, "FlyVolumes");
+        super(flyVolumesProvider, name, { ids: undefined, adoptedIds: undefined, ...args }, opts, "FlyVolumes");
     }
 }

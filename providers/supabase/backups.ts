@@ -4,7 +4,7 @@
  * recovery expectation and the newest completed backup, reported as outputs for the go/no-go.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownFailures, type ProviderConfig } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DynamicResource, knownFailures, type ProviderConfig } from "../dynamic";
 import { isApiStatus } from "../http";
 import type { BackupList } from "./client";
 import { supabaseClient } from "./connect";
@@ -102,13 +102,13 @@ export interface SupabaseBackupsArgs {
     readonly maxBackupAgeHours: pulumi.Input<number>;
 }
 
-export class SupabaseBackups extends pulumi.dynamic.Resource {
+export class SupabaseBackups extends DynamicResource {
     declare readonly pitrEnabled: pulumi.Output<boolean>;
     declare readonly newestBackupAt: pulumi.Output<string>;
     declare readonly newestBackupAgeHours: pulumi.Output<number>;
 
     constructor(name: string, args: SupabaseBackupsArgs, opts?: pulumi.CustomResourceOptions) {
         super(supabaseBackupsProvider, name, { pitrEnabled: undefined, newestBackupAt: undefined, newestBackupAgeHours: undefined, ...args },
-            opts, DYNAMIC_MODULE, "SupabaseBackups");
+            opts, "SupabaseBackups");
     }
 }

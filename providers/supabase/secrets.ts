@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, knownEntries, knownFailures, type ProviderConfig, secretOutputs, secretValues } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DynamicResource, knownEntries, knownFailures, type ProviderConfig, secretOutputs, secretValues } from "../dynamic";
 import { supabaseClient } from "./connect";
 
 export interface SupabaseSecretsInputs {
@@ -90,10 +90,10 @@ export interface SupabaseSecretsArgs {
     readonly values: Readonly<Record<string, pulumi.Input<string>>>;
 }
 
-export class SupabaseSecrets extends pulumi.dynamic.Resource {
+export class SupabaseSecrets extends DynamicResource {
     constructor(name: string, args: SupabaseSecretsArgs, opts?: pulumi.CustomResourceOptions) {
         super(supabaseSecretsProvider, name, { ...args, values: secretValues(args.values) }, {
             ...opts, additionalSecretOutputs: secretOutputs("SupabaseSecrets", ["values"]),
-        }, DYNAMIC_MODULE, "SupabaseSecrets");
+        }, "SupabaseSecrets");
     }
 }

@@ -3,7 +3,7 @@
  * is asynchronous and restarts the database, so after the PUT the resource polls until Supabase reports it applied.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DYNAMIC_MODULE, type ProviderConfig } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DynamicResource, type ProviderConfig } from "../dynamic";
 import { isApiStatus } from "../http";
 import { supabaseClient } from "./connect";
 
@@ -89,11 +89,11 @@ export interface SslEnforcementArgs {
     readonly waitSeconds?: number;
 }
 
-export class SupabaseSslEnforcement extends pulumi.dynamic.Resource {
+export class SupabaseSslEnforcement extends DynamicResource {
     declare readonly applied: pulumi.Output<boolean>;
     declare readonly enforced: pulumi.Output<boolean>;
 
     constructor(name: string, args: SslEnforcementArgs, opts?: pulumi.CustomResourceOptions) {
-        super(sslEnforcementProvider, name, { applied: undefined, enforced: undefined, ...args }, opts, DYNAMIC_MODULE, "SupabaseSslEnforcement");
+        super(sslEnforcementProvider, name, { applied: undefined, enforced: undefined, ...args }, opts, "SupabaseSslEnforcement");
     }
 }

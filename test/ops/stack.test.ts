@@ -6,43 +6,35 @@
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
 import type { CommandContext } from "../../ops/cli";
 import { resetCommand } from "../../ops/reset";
 import { destroyCommand, previewCommand, refreshCommand, upCommand } from "../../ops/stack";
 import { type Sandbox, startSandbox } from "../../sandbox";
-import { sandboxDataDir } from "../../sandbox/database";
 import { SANDBOX_CREDENTIALS as C, SANDBOX_PASSPHRASE } from "../../sandbox/credentials";
 import { pulumiEnv } from "../../ops/toolchain/locate";
-import { ROOT, testPulumi } from "../helpers/stack";
+import { type LaunchProject, launchProject } from "../helpers/launch";
+import { testPulumi } from "../helpers/stack";
 
 describe("launch up | preview | refresh | destroy (real engine)", function () {
     this.timeout(300000);
+    let dir: LaunchProject;
     let project: string;
     let sandbox: Sandbox | undefined;
-    const stateFile = (): string => path.join(project, ".sandbox", "state.json");
+    const stateFile = (): string => dir.stateFile;
 
     /** A project directory whose sandbox stack points at this test's sandbox (index.ts is the real one). */
     before(async () => {
         await testPulumi();
-        project = fs.mkdtempSync(path.join(os.tmpdir(), "hotdash-launch-"));
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), stringify({ name: "hotdash-launch", main: ROOT, runtime: { name: "nodejs", options: { typescript: true } } }));
+        dir = launchProject();
+        project = dir.dir;
         sandbox = await startSandbox({ timeScale: 0.01, stateFile: stateFile() });
-        // the committed stack file (its secrets encrypted under the sandbox passphrase), pointed at this sandbox's ports
-        const committed = parse(fs.readFileSync(path.join(ROOT, "Pulumi.sandbox.yaml"), "utf8")) as { config: Record<string, unknown> };
-        const fly = { ...(sandbox.stackConfig()["hotdash:fly"] as object), deployTimeoutSeconds: 5, checkGraceSeconds: 0.2 };
-        // the database URL too: it names this sandbox's database port, not the committed one
-        const endpoints = Object.fromEntries(Object.entries(sandbox.stackConfig()).filter(([k]) => k === "hotdash:databaseUrl" || !(committed.config[k] as { secure?: string } | undefined)?.secure));
-        fs.writeFileSync(path.join(project, "Pulumi.sandbox.yaml"), stringify({ ...committed, config: { ...committed.config, ...endpoints, "hotdash:fly": fly } }, { defaultStringType: "QUOTE_DOUBLE", defaultKeyType: "PLAIN" }));
+        dir.pointAt(sandbox);
     });
     after(async () => {
         await sandbox?.stop();
-        // the sandbox's cluster: beside its state, or (when PostgreSQL's account cannot enter a private temporary
-        // directory) in the machine's temporary directory, which outlives the project unless removed
-        fs.rmSync(path.dirname(sandboxDataDir(path.dirname(stateFile()))), { recursive: true, force: true });
-        fs.rmSync(project, { recursive: true, force: true });
+        dir?.dispose();
     });
 
     function context(options: Record<string, string | boolean>): CommandContext & { lines: string[] } {

@@ -1,0 +1,54 @@
+/**
+ * The base of every dynamic resource of the project: the provider serialized into `__provider` as Pulumi's own
+ * dynamic.Resource does it, one provider at a time in the order asked, and never with a secret inside.
+ */
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { DynamicResource, providerText } from "../../providers/dynamic";
+import { useMocks } from "../helpers/mocks";
+
+const noop: pulumi.dynamic.ResourceProvider = { async create() { return { id: "x", outs: {} }; } };
+
+/** A function with a little more in it, and others it calls, to serialize. */
+function bulky(n: number): string {
+    const parts = [half(n), twice(n), half(twice(n))];
+    for (let i = 0; i < n; i++) parts.push(twice(i) > 2 ? "a" : "b");
+    return parts.join(",");
+}
+function half(n: number): string { return String(n / 2); }
+function twice(n: number): number { return n * 2; }
+
+describe("providers/dynamic: DynamicResource", () => {
+    const mocks = useMocks();
+
+    it("registers pulumi-nodejs:dynamic/hotdash:<type> with the serialized provider in __provider", async () => {
+        class Probe extends DynamicResource {
+            constructor(name: string) { super(noop, name, { size: 3 }, undefined, "Probe"); }
+        }
+        new Probe("probe");
+        const r = await mocks().waitFor("pulumi-nodejs:dynamic/hotdash:Probe", "probe");
+        assert.equal(r.inputs["size"], 3);
+        assert.equal(r.inputs["__provider"], await providerText(noop));
+        assert.match(String(r.inputs["__provider"]), /return \{ id: "x", outs: \{\} \}/);
+    });
+
+    it("serializes one provider at a time, letting the event loop turn in between (the registrations' I/O)", async () => {
+        const large: pulumi.dynamic.ResourceProvider = { async create() { return { id: bulky(3) }; } };
+        const small: pulumi.dynamic.ResourceProvider = { async create() { return { id: "s" }; } };
+        let turns = 0;
+        let ticking = true;
+        const tick = (): void => { turns++; if (ticking) setImmediate(tick); };
+        setImmediate(tick);
+        const at: Record<string, number> = {};
+        await Promise.all([providerText(large).then(() => { at["large"] = turns; }), providerText(small).then(() => { at["small"] = turns; })]);
+        ticking = false;
+        assert.ok(at["small"]! > at["large"]!, `the event loop turned ${at["small"]! - at["large"]!} times between the two`);
+    });
+
+    it("refuses a provider that captures a secret, rather than put it into state", async () => {
+        const token = pulumi.secret("tok-0123456789");
+        const leaky: pulumi.dynamic.ResourceProvider = { async create() { return { id: String(token) }; } };
+        await assert.rejects(providerText(leaky), /secret/i);
+        assert.match(await providerText(noop), /outs/, "a later provider is still serialized");
+    });
+});
