@@ -35,7 +35,8 @@ function register(env = process.env) {
     const options = compilerOptions();
     const tsVersion = require("typescript/package.json").version;
     const salt = JSON.stringify([tsVersion, options]);
-    process.setSourceMapsEnabled(true);
+    // our files only: mapping every node_modules file that names a map (all of @pulumi/pulumi) cost a program 0.2 s
+    Module.setSourceMapsSupport(true, { nodeModules: false });
     Module._extensions[".ts"] = function loadTypeScript(module, filename) {
         const source = fs.readFileSync(filename, "utf8");
         const key = crypto.createHash("sha256").update(salt).update("\0").update(filename).update("\0").update(source).digest("hex");

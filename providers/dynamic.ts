@@ -4,6 +4,7 @@
  * decrypted) or from the environment inside a method, and lives only in the provider process.
  */
 import * as pulumi from "@pulumi/pulumi";
+import type { ProviderTextCache } from "./providerTextCache";
 
 /** How the engine hands a provider a value not known until apply (during preview): this sentinel string. */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -92,28 +93,41 @@ export function secretOutputs(type: string, keys: readonly string[]): string[] {
 
 /**
  * A resource of one of the project's dynamic providers: what `pulumi.dynamic.Resource` does (the provider serialized
- * into the `__provider` input, the type `pulumi-nodejs:dynamic/hotdash:<type>`), with two differences. Providers are
- * serialized one at a time in the order the program declares them, so the first resources register while later
- * providers are still being serialized (all at once, none is ready until about all are: 2 s of a first up). And a
- * provider that would capture a secret fails the program instead of putting the secret, encrypted, into state.
+ * into the `__provider` input, the type `pulumi-nodejs:dynamic/hotdash:<type>`), with three differences. Providers
+ * are serialized one at a time in the order the program declares them, the event loop turning in between, so the
+ * first resources register while later providers are still being serialized (all at once, they starved every
+ * registration for 2 s). The text comes from the cache the program keeps (providerTextCache.ts) when the code is the
+ * same. And a provider that would capture a secret fails the program instead of putting the secret, encrypted, into
+ * state.
  */
 export abstract class DynamicResource extends pulumi.CustomResource {
     constructor(provider: pulumi.dynamic.ResourceProvider, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, type: string) {
-        super(dynamicType(type), name, { ...props, __provider: pulumi.output(providerText(provider)) }, opts);
+        super(dynamicType(type), name, { ...props, __provider: pulumi.output(providerText(provider, type)) }, opts);
     }
 }
 
 const serializedProviders = new WeakMap<object, Promise<string>>();
 let lastSerialized: Promise<unknown> = Promise.resolve();
+let cache: ProviderTextCache | undefined;
+
+/** Keeps serialized providers in `cache` across runs (the program's entry sets it; tests serialize afresh). */
+export function keepProviderTexts(c: ProviderTextCache | undefined): void {
+    cache = c;
+}
 
 /** The provider's text as Pulumi writes it to state: serialized once per program, after every provider asked before it. */
-export function providerText(provider: pulumi.dynamic.ResourceProvider): Promise<string> {
+export function providerText(provider: pulumi.dynamic.ResourceProvider, type: string): Promise<string> {
     let text = serializedProviders.get(provider);
     if (!text) {
         text = lastSerialized
             .then(() => new Promise((resolve) => setImmediate(resolve))) // the registrations' I/O runs in between
-            .then(() => pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false }))
-            .then((f) => f.text);
+            .then(async () => {
+                const kept = cache?.get(type);
+                if (kept !== undefined) return kept;
+                const fresh = (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false })).text;
+                cache?.set(type, fresh);
+                return fresh;
+            });
         lastSerialized = text.catch(() => undefined); // the failure is this provider's resources', not the next one's
         serializedProviders.set(provider, text);
     }

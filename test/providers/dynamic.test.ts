@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { DynamicResource, providerText } from "../../providers/dynamic";
+import { DynamicResource, keepProviderTexts, providerText } from "../../providers/dynamic";
 import { useMocks } from "../helpers/mocks";
 
 const noop: pulumi.dynamic.ResourceProvider = { async create() { return { id: "x", outs: {} }; } };
@@ -28,7 +28,7 @@ describe("providers/dynamic: DynamicResource", () => {
         new Probe("probe");
         const r = await mocks().waitFor("pulumi-nodejs:dynamic/hotdash:Probe", "probe");
         assert.equal(r.inputs["size"], 3);
-        assert.equal(r.inputs["__provider"], await providerText(noop));
+        assert.equal(r.inputs["__provider"], await providerText(noop, "Noop"));
         assert.match(String(r.inputs["__provider"]), /return \{ id: "x", outs: \{\} \}/);
     });
 
@@ -40,7 +40,7 @@ describe("providers/dynamic: DynamicResource", () => {
         const tick = (): void => { turns++; if (ticking) setImmediate(tick); };
         setImmediate(tick);
         const at: Record<string, number> = {};
-        await Promise.all([providerText(large).then(() => { at["large"] = turns; }), providerText(small).then(() => { at["small"] = turns; })]);
+        await Promise.all([providerText(large, "Large").then(() => { at["large"] = turns; }), providerText(small, "Small").then(() => { at["small"] = turns; })]);
         ticking = false;
         assert.ok(at["small"]! > at["large"]!, `the event loop turned ${at["small"]! - at["large"]!} times between the two`);
     });
@@ -48,7 +48,22 @@ describe("providers/dynamic: DynamicResource", () => {
     it("refuses a provider that captures a secret, rather than put it into state", async () => {
         const token = pulumi.secret("tok-0123456789");
         const leaky: pulumi.dynamic.ResourceProvider = { async create() { return { id: String(token) }; } };
-        await assert.rejects(providerText(leaky), /secret/i);
-        assert.match(await providerText(noop), /outs/, "a later provider is still serialized");
+        await assert.rejects(providerText(leaky, "Leaky"), /secret/i);
+        assert.match(await providerText(noop, "Noop"), /outs/, "a later provider is still serialized");
+    });
+
+    it("takes a kept text instead of serializing, and keeps what it serialized", async () => {
+        const kept: Record<string, string> = { Kept: "exports.handler = kept;" };
+        keepProviderTexts({ get: (type) => kept[type], set: (type, text) => { kept[type] = text; } });
+        try {
+            const a: pulumi.dynamic.ResourceProvider = { async create() { return { id: "a" }; } };
+            const b: pulumi.dynamic.ResourceProvider = { async create() { return { id: "b-fresh" }; } };
+            assert.equal(await providerText(a, "Kept"), "exports.handler = kept;");
+            const fresh = await providerText(b, "Fresh");
+            assert.match(fresh, /b-fresh/);
+            assert.equal(kept["Fresh"], fresh);
+        } finally {
+            keepProviderTexts(undefined);
+        }
     });
 });
