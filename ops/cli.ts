@@ -37,11 +37,6 @@ export class UsageError extends Error {
 export async function main(argv: readonly string[], commands: readonly Command[], projectDir: string): Promise<number> {
     const out = (l: string): void => { process.stdout.write(`${l}\n`); };
     const err = (l: string): void => { process.stderr.write(`${l}\n`); };
-    const major = Number(process.versions.node.split(".")[0]);
-    if (major < 22) {
-        err(`launch needs Node.js 22 or newer, and this is ${process.version}. Run it as \`npx launch ...\` in the project, which uses the pinned Node 22 from \`npm ci\`.`);
-        return 2;
-    }
     const [name, ...rest] = argv;
     const help = (): void => {
         out("usage: launch <command> [options]\n");

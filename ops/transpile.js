@@ -23,6 +23,15 @@ function compilerOptions() {
     return { ...rest, module: "commonjs", inlineSourceMap: true, inlineSources: false };
 }
 
+/**
+ * What a run of the program keeps under the launch cache: transpiled TypeScript (here), Node's bytecode of the modules
+ * it loads (NODE_COMPILE_CACHE, set for every Pulumi command) and its serialized dynamic providers (ops/program.js).
+ */
+function programCaches(env = process.env) {
+    const root = cacheRoot(env);
+    return { typescript: path.join(root, "typescript"), node: path.join(root, "node"), providers: path.join(root, "providers") };
+}
+
 let typescript; // loaded on the first miss only: a warm run never loads the compiler for this
 let registered = false;
 
@@ -30,7 +39,7 @@ let registered = false;
 function register(env = process.env) {
     if (registered) return;
     registered = true;
-    const dir = path.join(cacheRoot(env), "typescript");
+    const dir = programCaches(env).typescript;
     fs.mkdirSync(dir, { recursive: true });
     const options = compilerOptions();
     const tsVersion = require("typescript/package.json").version;
@@ -61,4 +70,4 @@ function register(env = process.env) {
     };
 }
 
-module.exports = { cacheRoot, register };
+module.exports = { cacheRoot, programCaches, register };

@@ -6,6 +6,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { programCaches } from "../transpile";
 import { buildToolchain, cachedToolchain, cacheRoot, installPlugins } from "./build";
 import { sdkVersion } from "./versions";
 
@@ -32,7 +33,7 @@ export function pulumiEnv(located: LocatedPulumi, env: NodeJS.ProcessEnv = proce
         PULUMI_NODEJS_TRANSPILE_ONLY: "true",
         // Node keeps the bytecode of the modules the program and the dynamic providers load (@pulumi/pulumi, gRPC):
         // each run of either is a new process, and compiling them again cost it most of a second
-        NODE_COMPILE_CACHE: path.join(cacheRoot(env), "node"),
+        NODE_COMPILE_CACHE: programCaches(env).node,
         ...(located.offline ? { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" } : {}),
     };
 }
