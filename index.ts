@@ -28,6 +28,7 @@ function appArgs(app: AppConfig): Omit<FlyAppArgs, "env" | "secrets"> {
         image: app.image,
         publicUrl: app.publicUrl,
         timeouts: deployTimeouts,
+        deployAfter,
         processes: Object.fromEntries(Object.entries(facts.processes).map(([group, g]) => [
             group, { machines: app.machines[group] ?? 0, public: g.public, ...(g.cmd ? { cmd: g.cmd } : {}) },
         ])),
@@ -42,7 +43,8 @@ const deployTimeouts = { healthSeconds: config.fly.deployTimeoutSeconds, critica
 
 new LaunchFacts("hotdash-launch-facts", launchFactsArgs(config));
 
-// a verified pg_dump before any image changes: the apps wait for it, and a new digest takes a new one
+// a verified pg_dump before any image changes: the machines wait for it (the apps, IPs and secrets need not), and a new
+// digest takes a new one
 const dump = config.backups.preLaunchDump
     ? new PreLaunchDump("hotdash-pre-launch-backup", {
         databaseUrl: secretValue(config, "databaseUrl"),
@@ -50,14 +52,14 @@ const dump = config.backups.preLaunchDump
         triggers: Object.values(config.apps).map((a) => a.image),
     })
     : undefined;
-const afterDump = dump ? { dependsOn: [dump] } : {};
+const deployAfter = dump ? [dump] : [];
 
 const serviceRoleKey = secretValue(config, "supabaseServiceRoleKey");
 
 const llamaindex = new FlyApp(config.apps.llamaindexMcp.name, {
     ...appArgs(config.apps.llamaindexMcp),
     ...llamaindexEnv({ supabaseUrl: config.supabase.url, supabaseServiceRoleKey: serviceRoleKey }),
-}, afterDump);
+});
 
 // Chatwoot generates the webhook's HMAC secret; it goes to every receiver: the agent service and Supabase (with the
 // previous one while a rotation's webhooks overlap)
@@ -81,7 +83,7 @@ const agent = new FlyApp(config.apps.agentService.name, {
         supabaseServiceRoleKey: serviceRoleKey,
         ...(webhook ? { webhookSecret: webhook.secret, previousWebhookSecret: webhook.previousSecret } : {}),
     }),
-}, afterDump);
+});
 
 const supabase = new SupabaseProject("hotdash-supabase", {
     apiUrl: config.supabase.apiUrl,
@@ -109,14 +111,15 @@ const chatwoot = new FlyApp(config.apps.chatwoot.name, {
         redisUrl: secretValue(config, "chatwootRedisUrl"),
         keys: chatwootKeys.env,
     }),
-}, afterDump);
+});
 
 const monitor = new Monitor("hotdash-monitoring", {
     config,
     slackWebhookUrl: secretValue(config, "alertSlackWebhookUrl"),
     ...(config.secrets.flyMetricsToken ? { flyMetricsToken: secretValue(config, "flyMetricsToken") } : {}),
     timeouts: deployTimeouts,
-}, afterDump);
+    deployAfter,
+});
 
 /** Public URL of each service, as the launch checklist names them. */
 export const urls = { [config.apps.agentService.name]: agent.url, [config.apps.llamaindexMcp.name]: llamaindex.url, [config.apps.chatwoot.name]: chatwoot.url };

@@ -61,6 +61,8 @@ export interface FlyAppArgs {
     readonly files?: readonly MachineFileSpec[];
     /** Deploy pacing. Defaults to 300 s to become healthy, 60 s of critical checks tolerated, 13 s leases. */
     readonly timeouts?: Partial<RolloutTimeouts>;
+    /** What the machines wait for before running an image (the pre-launch dump); the app, IPs and secrets do not. Defaults to none. */
+    readonly deployAfter?: readonly pulumi.Resource[];
 }
 
 /** What each process group runs now and ran before: the rollback's input. */
@@ -126,7 +128,7 @@ export class FlyApp extends pulumi.ComponentResource {
                 ...(secrets ? { secretsVersion: secrets.version } : {}),
                 ...(mounts ? { volumeIds: mounts.ids, mountPath: args.volume!.path } : {}),
                 ...(args.timeouts ? { timeouts: args.timeouts } : {}),
-            }, { parent: this, dependsOn: [app, ...(secrets ? [secrets] : []), ...(mounts ? [mounts] : [])], ...keep });
+            }, { parent: this, dependsOn: [app, ...(secrets ? [secrets] : []), ...(mounts ? [mounts] : []), ...(args.deployAfter ?? [])], ...keep });
         }
 
         this.hostname = app.hostname;

@@ -18,6 +18,8 @@ export interface MonitorArgs {
     readonly flyMetricsToken?: pulumi.Input<string>;
     /** Deploy pacing, as for the other apps. Defaults to the component's. */
     readonly timeouts?: FlyAppArgs["timeouts"];
+    /** What the machines wait for before running an image, as for the other apps. Defaults to none. */
+    readonly deployAfter?: FlyAppArgs["deployAfter"];
 }
 
 export class Monitor extends pulumi.ComponentResource {
@@ -60,6 +62,7 @@ export class Monitor extends pulumi.ComponentResource {
                 ...(args.flyMetricsToken ? { FLY_METRICS_TOKEN: args.flyMetricsToken } : {}),
             },
             ...(args.timeouts ? { timeouts: args.timeouts } : {}),
+            ...(args.deployAfter ? { deployAfter: args.deployAfter } : {}),
         }, { parent: this });
         this.groups = app.groups;
         this.registerOutputs({ groups: this.groups });

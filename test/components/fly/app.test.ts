@@ -107,4 +107,17 @@ describe("components/fly/app", () => {
         await mocks().waitFor(T.group, "hotdash-monitor-test-machines-worker");
         assert.deepEqual(mocks().registrations.filter((r) => r.custom).map((r) => r.name).sort(), ["hotdash-monitor-test-app", "hotdash-monitor-test-machines-worker"]);
     });
+
+    it("holds only the machines back for what they deploy after (the pre-launch dump); the app, IPs, secrets and volume go ahead", async () => {
+        class Dump extends pulumi.CustomResource {}
+        const dump = new Dump("test:index:Dump", "pre-launch-dump", {});
+        const dumpUrn: string = await outputValue(dump.urn);
+        chatwoot({ deployAfter: [dump] });
+        for (const group of ["web", "worker"]) {
+            assert.ok((await mocks().waitFor(T.group, `hotdash-chatwoot-machines-${group}`)).dependencies.includes(dumpUrn), `${group} machines wait for the dump`);
+        }
+        for (const [type, name] of [[T.app, "app"], [T.ips, "ips"], [T.secrets, "secrets"], [T.volumes, "volume"], [T.cert, "cert"]] as const) {
+            assert.ok(!(await mocks().waitFor(type, `hotdash-chatwoot-${name}`)).dependencies.includes(dumpUrn), `${name} does not wait for the dump`);
+        }
+    });
 });
