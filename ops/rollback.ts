@@ -29,7 +29,7 @@ import { postToSlack } from "./slack";
 import { stackSecrets } from "./stackSecrets";
 import { lineWriter } from "./stack";
 import { locatePulumi, type LocatedPulumi } from "./toolchain/locate";
-import { projectTarget, type StackTarget, workspaceFor } from "./workspace";
+import { projectTarget, RUN_OPTIONS, type StackTarget, workspaceFor } from "./workspace";
 
 export interface RollbackOptions {
     readonly app?: string;
@@ -55,7 +55,7 @@ async function upOrRestore(stack: Stack, stackFile: string, message: string, cha
     const writer = lineWriter(io.out);
     try {
         await change();
-        await stack.up({ message, color: "never", onOutput: (s) => writer.write(s) });
+        await stack.up({ ...RUN_OPTIONS, message, onOutput: (s) => writer.write(s) });
         writer.flush();
         return true;
     } catch (e) {

@@ -193,8 +193,9 @@ export async function recoverInterrupted(access: StateAccess, out: (line: string
  */
 export async function upThroughRotation<R extends { readonly ok: boolean }>(
     up: () => Promise<R>, access: StateAccess, configGeneration: number | undefined, out: (line: string) => void,
+    stack: { readonly created?: boolean } = {},
 ): Promise<{ readonly runs: R[]; readonly status: RotationStatus }> {
-    await recoverInterrupted(access, out);
+    if (!stack.created) await recoverInterrupted(access, out); // a stack made just now has no earlier update
     const runs: R[] = [];
     for (;;) {
         const r = await up();

@@ -9,7 +9,7 @@ import { type Command, type CommandContext, requireStack } from "./cli";
 import { cliStateAccess, upThroughRotation } from "./rotation";
 import { ensureSandbox } from "./sandboxControl";
 import { locatePulumi } from "./toolchain/locate";
-import { projectTarget, selectStack } from "./workspace";
+import { openStack, projectTarget, RUN_OPTIONS } from "./workspace";
 
 type Mode = "up" | "preview" | "refresh" | "destroy";
 
@@ -39,15 +39,15 @@ async function run(ctx: CommandContext, mode: Mode): Promise<number> {
     const writer = lineWriter(ctx.out);
     try {
         const target = projectTarget(ctx.projectDir, stackName, sandboxed);
-        const stack = await selectStack(target, pulumi);
-        const opts = { onOutput: (s: string) => writer.write(s), color: "never" as const };
+        const { stack, created } = await openStack(target, pulumi);
+        const opts = { ...RUN_OPTIONS, onOutput: (s: string) => writer.write(s) };
         const refresh = ctx.options["refresh"] === true;
         switch (mode) {
             case "up": {
                 // a webhook rotation takes a second update to drop the old secret; a killed run is resumed here
                 const generation = config.webhooks.enabled ? config.webhooks.rotation : undefined;
                 const say = (l: string): void => { writer.flush(); ctx.out(l); };
-                await upThroughRotation(async () => { await stack.up({ ...opts, refresh }); return { ok: true }; }, cliStateAccess(target, pulumi), generation, say);
+                await upThroughRotation(async () => { await stack.up({ ...opts, refresh }); return { ok: true }; }, cliStateAccess(target, pulumi), generation, say, { created });
                 break;
             }
             case "preview": {

@@ -5,7 +5,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { SANDBOX_PASSPHRASE } from "../sandbox/credentials";
 import { type LocatedPulumi, pulumiEnv } from "./toolchain/locate";
 
@@ -61,5 +61,22 @@ export async function workspaceFor(target: StackTarget, pulumi: LocatedPulumi): 
 
 /** Selects the stack, creating it when it does not exist yet (a new sandbox stack, say). */
 export async function selectStack(target: StackTarget, pulumi: LocatedPulumi): Promise<Stack> {
-    return Stack.createOrSelect(target.stack, await workspaceFor(target, pulumi));
+    return (await openStack(target, pulumi)).stack;
 }
+
+/** The stack, and whether this call created it (a new stack has no earlier update to recover from). */
+export async function openStack(target: StackTarget, pulumi: LocatedPulumi): Promise<{ readonly stack: Stack; readonly created: boolean }> {
+    const workspace = await workspaceFor(target, pulumi);
+    try {
+        return { stack: await Stack.select(target.stack, workspace), created: false };
+    } catch (e) {
+        if (!(e instanceof StackNotFoundError)) throw e;
+        return { stack: await Stack.create(target.stack, workspace), created: true };
+    }
+}
+
+/**
+ * What every update, refresh and destroy of launch's runs with: plain output, and the summary the Automation API reads
+ * back afterwards without secrets (launch never shows them; decrypting them costs the passphrase's key derivation).
+ */
+export const RUN_OPTIONS = { color: "never", showSecrets: false } as const;

@@ -26,6 +26,7 @@ import { rollback, serviceProblems } from "../rollback";
 import { postStatus, prepareStatus, readStatus } from "../status/status";
 import { throwawayStack } from "../throwawayStack";
 import type { LocatedPulumi } from "../toolchain/locate";
+import { RUN_OPTIONS } from "../workspace";
 import { Rehearsal, type RehearsalReport, type RehearsalStep, stepLine } from "./steps";
 
 /** The sandbox's clocks (boots, checks, scrape intervals, alert windows) at a hundredth of real time. */
@@ -61,7 +62,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalReport> 
     let stack: Stack | undefined;
     const up = async (): Promise<string> => {
         stack = await staged.configure(config);
-        const r = await stack.up({ color: "never", onOutput: (t) => log.write(t) });
+        const r = await stack.up({ ...RUN_OPTIONS, onOutput: (t) => log.write(t) });
         const changes = Object.entries(r.summary.resourceChanges ?? {}).map(([k, n]) => `${n} ${k}`).join(", ");
         return `pulumi up: ${r.summary.result}, ${changes}`;
     };

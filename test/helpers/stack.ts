@@ -8,7 +8,7 @@ import * as path from "node:path";
 import type { EngineEvent as PulumiEvent, Stack } from "@pulumi/pulumi/automation";
 import { throwawayStack } from "../../ops/throwawayStack";
 import { locatePulumi, type LocatedPulumi } from "../../ops/toolchain/locate";
-import { stackEnv, type StackTarget } from "../../ops/workspace";
+import { RUN_OPTIONS, stackEnv, type StackTarget } from "../../ops/workspace";
 import type { Sandbox } from "../../sandbox";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -88,13 +88,13 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
     const fly = { ...(base["hotdash:fly"] as object), deployTimeoutSeconds: 5, checkGraceSeconds: 0.2 };
     const open = (): Promise<Stack> => staged.configure(h.config);
 
-    const run = async (fn: (s: Stack, o: { onEvent(e: PulumiEvent): void; onOutput(t: string): void; color: "never" }) => Promise<{ outputs?: Record<string, { value: unknown; secret: boolean }> }>): Promise<RunResult> => {
+    const run = async (fn: (s: Stack, o: typeof RUN_OPTIONS & { onEvent(e: PulumiEvent): void; onOutput(t: string): void }) => Promise<{ outputs?: Record<string, { value: unknown; secret: boolean }> }>): Promise<RunResult> => {
         const s = await open();
         const events: StepEvent[] = [];
         const errors: string[] = [];
         let text = "";
         const opts = {
-            color: "never" as const,
+            ...RUN_OPTIONS,
             onOutput: (t: string) => { text += t; },
             onEvent: (e: PulumiEvent) => {
                 const step = stepOf(e);
