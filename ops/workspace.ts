@@ -3,11 +3,15 @@
  * directory, run by the CLI `locatePulumi` found. A sandbox stack keeps its state in the project (`.pulumi-state/`,
  * a file backend) under the documented sandbox passphrase; a real stack uses whatever backend the user logged in to.
  */
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { SANDBOX_PASSPHRASE } from "../sandbox/credentials";
 import { type LocatedPulumi, pulumiEnv } from "./toolchain/locate";
+
+const execFileAsync = promisify(execFile);
 
 /** The passphrase of a stack's secrets, where launch knows it: PULUMI_CONFIG_PASSPHRASE, else the sandbox's own. */
 export function stackPassphrase(sandbox: boolean, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -54,9 +58,26 @@ export function stackEnv(target: StackTarget, pulumi: LocatedPulumi): Record<str
     };
 }
 
+/** One `pulumi version` per CLI and process: PulumiCommand.get runs it every time, a quarter of a second each. */
+const commands = new Map<string, Promise<PulumiCommand>>();
+
 export async function workspaceFor(target: StackTarget, pulumi: LocatedPulumi): Promise<LocalWorkspace> {
-    const pulumiCommand = await PulumiCommand.get({ root: path.dirname(path.dirname(pulumi.pulumi)), skipVersionCheck: true });
-    return LocalWorkspace.create({ workDir: target.workDir, pulumiCommand, envVars: stackEnv(target, pulumi) });
+    let pulumiCommand = commands.get(pulumi.pulumi);
+    if (!pulumiCommand) {
+        pulumiCommand = PulumiCommand.get({ root: path.dirname(path.dirname(pulumi.pulumi)), skipVersionCheck: true });
+        pulumiCommand.catch(() => commands.delete(pulumi.pulumi));
+        commands.set(pulumi.pulumi, pulumiCommand);
+    }
+    const workspace = await LocalWorkspace.create({ workDir: target.workDir, pulumiCommand: await pulumiCommand, envVars: stackEnv(target, pulumi) });
+    // Stack outputs as `pulumi stack output` shows them, secret ones "[secret]": launch never needs a secret output's
+    // value, and the Automation API's own reading (after every up, too) ran the CLI twice, once decrypting everything
+    workspace.stackOutputs = async (stackName) => {
+        const { stdout } = await execFileAsync(pulumi.pulumi, ["stack", "output", "--json", "--stack", stackName], {
+            cwd: target.workDir, env: { ...process.env, ...stackEnv(target, pulumi) }, maxBuffer: 64 * 1024 * 1024,
+        });
+        return Object.fromEntries(Object.entries(JSON.parse(stdout) as Record<string, unknown>).map(([k, value]) => [k, { value, secret: value === "[secret]" }]));
+    };
+    return workspace;
 }
 
 /** Selects the stack, creating it when it does not exist yet (a new sandbox stack, say). */

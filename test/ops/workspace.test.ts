@@ -5,7 +5,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { projectElsewhere } from "../../ops/throwawayStack";
-import { openStack, type StackTarget } from "../../ops/workspace";
+import { openStack, RUN_OPTIONS, type StackTarget } from "../../ops/workspace";
 import { ROOT, STACK_PASSPHRASE, testPulumi } from "../helpers/stack";
 
 describe("ops/workspace: openStack (real CLI)", function () {
@@ -31,5 +31,23 @@ describe("ops/workspace: openStack (real CLI)", function () {
     it("passes on an error that is not a missing stack, rather than make one", async () => {
         const target: StackTarget = { workDir: dir, stack: "fresh", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
         await assert.rejects(openStack({ ...target, stack: "no/such/org/stack/name" }, await testPulumi()), (e: Error) => e.name !== "StackNotFoundError");
+    });
+
+    it("reads stack outputs back without decrypting them: a secret one is \"[secret]\", after an up too", async () => {
+        const program = path.join(dir, "program");
+        fs.mkdirSync(program);
+        fs.writeFileSync(path.join(program, "index.js"), `const pulumi = require("@pulumi/pulumi");\nexports.plain = "p";\nexports.token = pulumi.secret("tok-0123456789");\n`);
+        fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "outputs", main: "index.js" }));
+        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(program, "node_modules"));
+        const project = path.join(dir, "outputs");
+        fs.mkdirSync(project);
+        fs.writeFileSync(path.join(project, "Pulumi.yaml"), stringify({ name: "outputs", main: program, runtime: { name: "nodejs", options: { typescript: false } } }));
+        const target: StackTarget = { workDir: project, stack: "outputs", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
+        const { stack } = await openStack(target, await testPulumi());
+        const up = await stack.up({ ...RUN_OPTIONS });
+        const expected = { plain: { value: "p", secret: false }, token: { value: "[secret]", secret: true } };
+        assert.deepEqual(up.outputs, expected);
+        assert.deepEqual(await stack.outputs(), expected);
+        assert.ok(!JSON.stringify(up).includes("tok-0123456789"), "the secret came back in the up's result");
     });
 });
