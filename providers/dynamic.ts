@@ -80,18 +80,6 @@ export function dynamicType(type: string): string {
 }
 
 /**
- * Output keys each dynamic type stores encrypted whatever its inputs (`additionalSecretOutputs`), by type token.
- * Resource classes register here as they pass the option; the in-process engine reads it, since mocks never see
- * resource options.
- */
-export const SECRET_OUTPUTS: Record<string, readonly string[]> = {};
-
-export function secretOutputs(type: string, keys: readonly string[]): string[] {
-    SECRET_OUTPUTS[dynamicType(type)] = keys;
-    return [...keys];
-}
-
-/**
  * A resource of one of the project's dynamic providers: what `pulumi.dynamic.Resource` does (the provider serialized
  * into the `__provider` input, the type `pulumi-nodejs:dynamic/hotdash:<type>`), with three differences. Providers
  * are serialized one at a time in the order the program declares them, the event loop turning in between, so the

@@ -1,7 +1,7 @@
 /**
  * Values not known until apply. Pulumi's analyzer hands policies one of seven sentinel strings, the mock monitor
- * (and so the in-process engine) an `Unknown` object; both become the one `UNKNOWN` marker here, so a rule asks
- * `isUnknown(v)` and never touches a proxy that throws.
+ * (and so `launch policy`, which plans under Pulumi's mocks) an `Unknown` object; both become the one `UNKNOWN`
+ * marker here, so a rule asks `isUnknown(v)` and never touches a proxy that throws.
  */
 
 /** The marker every unknown becomes once props are normalized. */

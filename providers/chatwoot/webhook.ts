@@ -11,7 +11,7 @@
  * `previousSecret` output, which the receivers keep accepting; the next update after Chatwoot forgets it clears it.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { credential, type ConfiguredProvider, diffResult, DynamicResource, knownFailures, type ProviderConfig, secretOutputs } from "../dynamic";
+import { credential, type ConfiguredProvider, diffResult, DynamicResource, knownFailures, type ProviderConfig } from "../dynamic";
 import { ChatwootClient, type ChatwootWebhook } from "./client";
 import { CHATWOOT_EVENTS, CHATWOOT_MIN_SIGNING_VERSION } from "./events";
 
@@ -183,7 +183,7 @@ export class ChatwootWebhookResource extends DynamicResource {
 
     constructor(name: string, args: ChatwootWebhookArgs, opts?: pulumi.CustomResourceOptions) {
         super(chatwootWebhookProvider, name, { webhookId: undefined, secret: undefined, previousSecret: undefined, previousWebhookId: undefined, ...args }, {
-            ...opts, additionalSecretOutputs: secretOutputs("ChatwootWebhook", ["secret", "previousSecret"]),
+            ...opts, additionalSecretOutputs: ["secret", "previousSecret"],
         }, "ChatwootWebhook");
     }
 }

@@ -4,7 +4,7 @@
  * returned when we last wrote. The output `version` is what machines pass as `min_secrets_version`.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DynamicResource, knownEntries, type ProviderConfig, secretOutputs, secretValues } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DynamicResource, knownEntries, type ProviderConfig, secretValues } from "../dynamic";
 import { flyClient } from "./connect";
 
 export interface FlySecretsInputs {
@@ -104,7 +104,7 @@ export class FlySecretsResource extends DynamicResource {
 
     constructor(name: string, args: FlySecretsArgs, opts?: pulumi.CustomResourceOptions) {
         super(flySecretsProvider, name, { version: undefined, digests: undefined, names: undefined, sameValues: undefined, ...args, values: secretValues(args.values) }, {
-            ...opts, additionalSecretOutputs: secretOutputs("FlySecrets", ["values", "digests"]),
+            ...opts, additionalSecretOutputs: ["values", "digests"],
         }, "FlySecrets");
     }
 }

@@ -5,7 +5,7 @@
  */
 import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { type ConfiguredProvider, diffResult, DynamicResource, knownEntries, knownFailures, type ProviderConfig, secretOutputs, secretValues } from "../dynamic";
+import { type ConfiguredProvider, diffResult, DynamicResource, knownEntries, knownFailures, type ProviderConfig, secretValues } from "../dynamic";
 import { supabaseClient } from "./connect";
 
 export interface SupabaseSecretsInputs {
@@ -93,7 +93,7 @@ export interface SupabaseSecretsArgs {
 export class SupabaseSecrets extends DynamicResource {
     constructor(name: string, args: SupabaseSecretsArgs, opts?: pulumi.CustomResourceOptions) {
         super(supabaseSecretsProvider, name, { ...args, values: secretValues(args.values) }, {
-            ...opts, additionalSecretOutputs: secretOutputs("SupabaseSecrets", ["values"]),
+            ...opts, additionalSecretOutputs: ["values"],
         }, "SupabaseSecrets");
     }
 }
