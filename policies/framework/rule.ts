@@ -1,6 +1,7 @@
 /**
  * A rule, written once: metadata plus a pure `check` over the planned stack. The same object runs inside
- * @pulumi/policy (see pulumi.ts) and in `launch policy` over the registrations planned under Pulumi's mocks (see evaluate.ts).
+ * @pulumi/policy (see pulumi.ts) and in `launch policy` over the registrations planned under Pulumi's mocks (see
+ * evaluate.ts).
  */
 import type { Check } from "./finding";
 import type { PlannedResource, StackView } from "./stack";
