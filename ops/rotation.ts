@@ -4,16 +4,14 @@
  * killed run left behind (a stale lock, pending operations), runs `up`, and runs it again while the rotation is in
  * its overlap, since dropping the old secret is a second update of the receivers (components/chatwoot/webhook.ts).
  */
-import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { promisify } from "node:util";
 import { dynamicType } from "../providers/dynamic";
 import { parseGenerationUrl } from "../providers/chatwoot/webhook";
 import { PREVIOUS_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV } from "../providers/chatwoot/signature";
 import type { LocatedPulumi } from "./toolchain/locate";
-import { stackEnv, type StackTarget } from "./workspace";
+import { stackCli, type StackTarget } from "./workspace";
 
 /**
  * The phases in order. `requested`: the config asks for a generation not registered yet. `registered`: the new
@@ -116,12 +114,8 @@ export interface StateAccess {
     staleLock(): boolean;
 }
 
-const run = promisify(execFile);
-
 export function cliStateAccess(target: StackTarget, pulumi: LocatedPulumi): StateAccess {
-    const env = { ...process.env, ...stackEnv(target, pulumi) };
-    const cli = async (args: readonly string[]): Promise<string> =>
-        (await run(pulumi.pulumi, [...args, "--stack", target.stack], { cwd: target.workDir, env, maxBuffer: 256 * 1024 * 1024 })).stdout;
+    const cli = stackCli(target, pulumi);
     return {
         exportCheckpoint: async () => JSON.parse(await cli(["stack", "export"])) as unknown,
         importCheckpoint: async (checkpoint) => {

@@ -72,12 +72,19 @@ export async function workspaceFor(target: StackTarget, pulumi: LocatedPulumi): 
     // Stack outputs as `pulumi stack output` shows them, secret ones "[secret]": launch never needs a secret output's
     // value, and the Automation API's own reading (after every up, too) ran the CLI twice, once decrypting everything
     workspace.stackOutputs = async (stackName) => {
-        const { stdout } = await execFileAsync(pulumi.pulumi, ["stack", "output", "--json", "--stack", stackName], {
-            cwd: target.workDir, env: { ...process.env, ...stackEnv(target, pulumi) }, maxBuffer: 64 * 1024 * 1024,
-        });
+        const stdout = await stackCli({ ...target, stack: stackName }, pulumi)(["stack", "output", "--json"]);
         return Object.fromEntries(Object.entries(JSON.parse(stdout) as Record<string, unknown>).map(([k, value]) => [k, { value, secret: value === "[secret]" }]));
     };
     return workspace;
+}
+
+/**
+ * The CLI on the target's stack, for what the Automation API does not cover the way launch needs it (the checkpoint
+ * as stored, import, cancel, masked outputs): runs `pulumi <args> --stack <stack>` and returns what it printed.
+ */
+export function stackCli(target: StackTarget, pulumi: LocatedPulumi): (args: readonly string[]) => Promise<string> {
+    const env = { ...process.env, ...stackEnv(target, pulumi) };
+    return async (args) => (await execFileAsync(pulumi.pulumi, [...args, "--stack", target.stack], { cwd: target.workDir, env, maxBuffer: 256 * 1024 * 1024 })).stdout;
 }
 
 /** Selects the stack, creating it when it does not exist yet (a new sandbox stack, say). */

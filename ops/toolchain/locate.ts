@@ -29,8 +29,6 @@ export function pulumiEnv(located: LocatedPulumi, env: NodeJS.ProcessEnv = proce
     return {
         PATH: [path.dirname(process.execPath), env["PATH"]].filter((d): d is string => !!d).join(path.delimiter),
         PULUMI_SKIP_UPDATE_CHECK: "true",
-        // the program is type-checked by `npm run typecheck`; a run only transpiles it (several seconds less per run)
-        PULUMI_NODEJS_TRANSPILE_ONLY: "true",
         // Node keeps the bytecode of the modules the program and the dynamic providers load (@pulumi/pulumi, gRPC):
         // each run of either is a new process, and compiling them again cost it most of a second
         NODE_COMPILE_CACHE: programCaches(env).node,

@@ -3,12 +3,11 @@
  * Automation API, a throwaway project directory whose Pulumi.yaml runs the repo's index.ts, a file backend, and stack
  * config pointed at the test's sandbox. Tests edit `config` between runs as `pulumi config set` would.
  */
-import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 import type { EngineEvent as PulumiEvent, Stack } from "@pulumi/pulumi/automation";
 import { throwawayStack } from "../../ops/throwawayStack";
 import { locatePulumi, type LocatedPulumi } from "../../ops/toolchain/locate";
-import { RUN_OPTIONS, stackEnv, type StackTarget } from "../../ops/workspace";
+import { RUN_OPTIONS, stackCli, type StackTarget } from "../../ops/workspace";
 import type { Sandbox } from "../../sandbox";
 
 export const ROOT = path.resolve(__dirname, "../..");
@@ -125,9 +124,7 @@ export function stackHarness(sandbox: Sandbox, overrides: Record<string, unknown
         exportState: async () => {
             await open();
             // not the Automation API's exportStack, which asks for --show-secrets: the checkpoint as Pulumi stores it
-            const located = await testPulumi();
-            const env = stackEnv(h.target, located);
-            return JSON.parse(execFileSync(located.pulumi, ["stack", "export", "--stack", stackName], { cwd: workDir, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, env: { ...process.env, ...env } })) as unknown;
+            return JSON.parse(await stackCli(h.target, await testPulumi())(["stack", "export"])) as unknown;
         },
         dispose: staged.dispose,
     };

@@ -4,7 +4,6 @@
  * the stack's checkpoint is Pulumi's own, every secret encrypted.
  */
 import { strict as assert } from "node:assert";
-import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { parse, stringify } from "yaml";
@@ -12,8 +11,8 @@ import type { CommandContext } from "../../ops/cli";
 import { resetCommand } from "../../ops/reset";
 import { destroyCommand, previewCommand, refreshCommand, upCommand } from "../../ops/stack";
 import { type Sandbox, startSandbox } from "../../sandbox";
-import { SANDBOX_CREDENTIALS as C, SANDBOX_PASSPHRASE } from "../../sandbox/credentials";
-import { pulumiEnv } from "../../ops/toolchain/locate";
+import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
+import { projectTarget, stackCli } from "../../ops/workspace";
 import { type LaunchProject, launchProject } from "../helpers/launch";
 import { testPulumi } from "../helpers/stack";
 
@@ -52,10 +51,8 @@ describe("launch up | preview | refresh | destroy (real engine)", function () {
         assert.deepEqual(fs.readdirSync(path.join(project, ".sandbox", "backups")).map((f) => /^hotdash-\d{8}T\d{6}Z\.dump$/.test(f)), [true]);
 
         const located = await testPulumi();
-        const exported = execFileSync(located.pulumi, ["stack", "export", "--stack", "sandbox"], {
-            cwd: project, encoding: "utf8", maxBuffer: 256 * 1024 * 1024,
-            env: { ...process.env, ...pulumiEnv(located), PULUMI_BACKEND_URL: `file://${path.join(project, ".pulumi-state")}`, PULUMI_CONFIG_PASSPHRASE: SANDBOX_PASSPHRASE },
-        });
+        // the checkpoint as stored, through the stack launch used (the project's file backend, the sandbox passphrase)
+        const exported = await stackCli(projectTarget(project, "sandbox", true), located)(["stack", "export"]);
         const checkpoint = JSON.parse(exported) as { version: number; deployment: { secrets_providers: { type: string }; resources: { type: string }[] } };
         assert.equal(checkpoint.version, 3);
         assert.equal(checkpoint.deployment.secrets_providers.type, "passphrase");
