@@ -11,13 +11,13 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Stack, type UpdateSummary } from "@pulumi/pulumi/automation";
+import { type OutputMap, Stack, type UpdateSummary } from "@pulumi/pulumi/automation";
 import { APPS } from "../components/catalog";
 import { loadStackFile } from "../components/config/load";
 import type { LaunchConfig } from "../components/config/types";
 import { FlyClient } from "../providers/fly/client";
 import { imageDigest } from "../providers/fly/machineConfig";
-import { groupMachines } from "../providers/fly/rollout";
+import { machinesOfGroup } from "../providers/fly/rollout";
 import { HttpClient } from "../providers/http";
 import { type Command, type CommandContext, requireStack } from "./cli";
 import {
@@ -49,21 +49,24 @@ function runningImages(outputs: Record<string, { value: unknown }>): Record<stri
     return images !== null && typeof images === "object" ? images as Record<string, Record<string, GroupImages>> : {};
 }
 
-/** Runs `pulumi up` with the stack file put back as it was if the update fails. Resolves to whether it succeeded. */
-async function upOrRestore(stack: Stack, stackFile: string, message: string, change: () => Promise<void>, io: Io): Promise<boolean> {
+/**
+ * Runs `pulumi up` with the stack file put back as it was if the update fails. Resolves to the stack's outputs after
+ * the update, or undefined when it failed.
+ */
+async function upOrRestore(stack: Stack, stackFile: string, message: string, change: () => Promise<void>, io: Io): Promise<OutputMap | undefined> {
     const before = fs.readFileSync(stackFile, "utf8");
     const writer = lineWriter(io.out);
     try {
         await change();
-        await stack.up({ ...RUN_OPTIONS, message, onOutput: (s) => writer.write(s) });
+        const { outputs } = await stack.up({ ...RUN_OPTIONS, message, onOutput: (s) => writer.write(s) });
         writer.flush();
-        return true;
+        return outputs;
     } catch (e) {
         writer.flush();
         fs.writeFileSync(stackFile, before);
         const name = (e as Error).name;
         if (name !== "CommandError" && name !== "ConcurrentUpdateError") io.err(`launch rollback: ${(e as Error).message}`);
-        return false;
+        return undefined;
     }
 }
 
@@ -71,8 +74,9 @@ async function upOrRestore(stack: Stack, stackFile: string, message: string, cha
 export async function serviceProblems(config: LaunchConfig, fly: FlyClient, expected: Readonly<Record<string, Readonly<Record<string, string>>>>): Promise<string[]> {
     const problems: string[] = [];
     for (const app of Object.values(config.apps)) {
+        const machines = await fly.listMachines(app.name); // one listing per app: Fly limits listings per app
         for (const [group, digest] of Object.entries(expected[app.name] ?? {})) {
-            for (const m of await groupMachines(fly, app.name, group)) {
+            for (const m of machinesOfGroup(machines, group)) {
                 const failing = (m.checks ?? []).filter((c) => c.status !== "passing").map((c) => `${c.name} ${c.status}`);
                 const runs = imageDigest(m.config.image);
                 if (m.state !== "started") problems.push(`${app.name}: machine ${m.id} (${group}) is ${m.state}`);
@@ -126,25 +130,25 @@ export async function rollback(target: StackTarget, config: LaunchConfig, option
 
     if (plan.disableWebhooks) {
         io.out("Turning webhooks off (no new drafts) ...");
-        const ok = await upOrRestore(stack, stackFile, "launch rollback: webhooks off before the redeploy",
+        const off = await upOrRestore(stack, stackFile, "launch rollback: webhooks off before the redeploy",
             () => stack.setConfig("hotdash:webhooksEnabled", { value: "false" }), io);
-        if (!ok) {
+        if (!off) {
             io.err(`launch rollback: turning webhooks off failed (pulumi's output is above); no app was redeployed and ${path.basename(stackFile)} is as it was. Fix the cause, then run \`${rerun}\` again.`);
             return 1;
         }
     }
     io.out(`Redeploying ${plan.steps.map((s) => `${s.app} on ${s.to}`).join(", ")} ...`);
-    const ok = await upOrRestore(stack, stackFile, rollbackMessage(record), async () => {
+    const redeployed = await upOrRestore(stack, stackFile, rollbackMessage(record), async () => {
         for (const s of plan.steps) await stack.setConfig(`hotdash:apps.${s.key}.image`, { value: s.image }, true);
     }, io);
-    if (!ok) {
+    if (!redeployed) {
         io.err(`launch rollback: the redeploy failed (pulumi's output is above). Webhooks are off. ${path.basename(stackFile)} is back on the images the last successful update applied; ` +
             `machines the deploy had already rolled back stay on the previous image until the next update. Fix the cause, then run \`${rerun}\` again ` +
             `(\`launch up\` would roll them forward to the images the stack file names).`);
         return 1;
     }
 
-    const after = runningImages(await stack.outputs());
+    const after = runningImages(redeployed);
     const expected = Object.fromEntries(Object.entries(after).map(([app, groups]) => [app, Object.fromEntries(Object.entries(groups).map(([g, i]) => [g, i.currentImage]))]));
     for (const s of plan.steps) for (const g of Object.keys(expected[s.app] ?? {})) expected[s.app]![g] = s.to;
     const fly = new FlyClient({ apiUrl: config.fly.apiUrl, token: (await stackSecrets(stack, config, ["flyApiToken"])).flyApiToken });

@@ -46,7 +46,11 @@ export interface GroupState {
 
 /** The machines of `group` in `app`, oldest first. */
 export async function groupMachines(fly: FlyClient, app: string, group: string): Promise<FlyMachine[]> {
-    const all = await fly.listMachines(app);
+    return machinesOfGroup(await fly.listMachines(app), group);
+}
+
+/** The live machines of `group` among an app's machines, oldest first. */
+export function machinesOfGroup(all: readonly FlyMachine[], group: string): FlyMachine[] {
     return all
         .filter((m) => m.state !== "destroyed" && m.state !== "destroying" && m.config.metadata?.["fly_process_group"] === group)
         .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id.localeCompare(b.id)));

@@ -13,6 +13,7 @@ import { postToSlack } from "../../ops/slack";
 import { FlyClient } from "../../providers/fly/client";
 import { parseRollbackMessage } from "../../ops/rollbackPlan";
 import { selectStack } from "../../ops/workspace";
+import { waitFor } from "../../sandbox/daemons";
 import { useSharedSandbox } from "../helpers/sandbox";
 import { ROOT, STACK_PASSPHRASE, testPulumi, useStack } from "../helpers/stack";
 
@@ -154,14 +155,18 @@ describe("launch rollback (real engine)", function () {
         assert.deepEqual(await serviceProblems(config, fly, expected), []);
         sandbox().llamaindexMcp.healthy = false;
         try {
+            // Fly's own checks probe the same /health: wait until they have seen it fail, so both findings are there
+            const llama = sandbox().fly.live(LLAMA);
+            await waitFor("Fly's checks on the MCP machines to go critical", async () => llama.every((m) => m.checks.some((c) => c.status === "critical")) || undefined, 10_000, 20);
             const problems = await serviceProblems(config, fly, { ...expected, [AGENT]: { app: `sha256:${"b".repeat(64)}` } });
             const [m1, m2] = sandbox().fly.live(AGENT).map((m) => m.id);
             assert.deepEqual(problems.slice(0, 2).sort(), [
                 `${AGENT}: machine ${m1} (app) runs ${digestOf(a[AGENT]![0]!)}, not sha256:${"b".repeat(64)}`,
                 `${AGENT}: machine ${m2} (app) runs ${digestOf(a[AGENT]![0]!)}, not sha256:${"b".repeat(64)}`,
             ].sort());
-            assert.equal(problems.length, 3, problems.join("\n"));
-            assert.match(problems[2]!, /^hotdash-llamaindex-mcp at http:\/\/127\.0\.0\.1:\d+ GET \/health failed with 503/);
+            assert.equal(problems.length, 2 + llama.length + 1, problems.join("\n"));
+            assert.deepEqual(problems.slice(2, 2 + llama.length).sort(), llama.map((m) => `${LLAMA}: machine ${m.id} (app) has checks not passing: ${m.checks.map((c) => `${c.name} ${c.status}`).join(", ")}`).sort());
+            assert.match(problems[2 + llama.length]!, /^hotdash-llamaindex-mcp at http:\/\/127\.0\.0\.1:\d+ GET \/health failed with 503/);
             produced.push(...problems);
         } finally {
             sandbox().llamaindexMcp.healthy = true;
