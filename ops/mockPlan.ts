@@ -6,6 +6,7 @@
  */
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { UNKNOWN } from "../providers/dynamic";
 
 type Props = Record<string, unknown>;
@@ -36,11 +37,8 @@ export interface MockPlanOptions {
     readonly secretKeys: readonly string[];
 }
 
-const SIG_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-
 function isSecretWrapper(v: unknown): v is { value: unknown } {
-    return typeof v === "object" && v !== null && (v as Props)[SIG_KEY] === SECRET_SIG;
+    return typeof v === "object" && v !== null && (v as Props)[specialSigKey] === specialSecretSig;
 }
 
 /** The plain value: secret wrappers removed, the mocks' unknowns as the sentinel a provider's check() gets. */
@@ -106,7 +104,7 @@ export async function planUnderMocks(opts: MockPlanOptions): Promise<MockPlan> {
         const entry = require.resolve(path.join(opts.projectDir, "index.ts"));
         delete require.cache[entry];
         try {
-            require(entry);
+            await require(entry); // the program's outputs, once it has declared everything
         } catch (err) {
             errors.push(`program: ${(err as Error).message}`);
         }

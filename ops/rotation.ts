@@ -11,7 +11,7 @@ import { dynamicType } from "../providers/dynamic";
 import { parseGenerationUrl } from "../providers/chatwoot/webhook";
 import { PREVIOUS_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV } from "../providers/chatwoot/signature";
 import type { LocatedPulumi } from "./toolchain/locate";
-import { stackCli, type StackTarget } from "./workspace";
+import { checkpointReader, stackCli, type StackTarget } from "./workspace";
 
 /**
  * The phases in order. `requested`: the config asks for a generation not registered yet. `registered`: the new
@@ -114,10 +114,10 @@ export interface StateAccess {
     staleLock(): boolean;
 }
 
-export function cliStateAccess(target: StackTarget, pulumi: LocatedPulumi): StateAccess {
+export function cliStateAccess(target: StackTarget, pulumi: LocatedPulumi, checkpoints = checkpointReader(target, pulumi)): StateAccess {
     const cli = stackCli(target, pulumi);
     return {
-        exportCheckpoint: async () => JSON.parse(await cli(["stack", "export"])) as unknown,
+        exportCheckpoint: () => checkpoints.read(),
         importCheckpoint: async (checkpoint) => {
             // ciphertext only: the export was made without --show-secrets
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hotdash-state-"));
@@ -183,9 +183,10 @@ export async function recoverInterrupted(access: StateAccess, out: (line: string
 
 /**
  * `up` until the webhook rotation (if one is under way) is finished: at most three runs (a run killed before the old
- * webhook was deleted needs one to delete it and one to drop its secret). Reports the phase after each run.
+ * webhook was deleted needs one to delete it and one to drop its secret). Reports the phase after each run, from the
+ * checkpoint the run returns, else one read after it.
  */
-export async function upThroughRotation<R extends { readonly ok: boolean }>(
+export async function upThroughRotation<R extends { readonly ok: boolean; readonly checkpoint?: unknown }>(
     up: () => Promise<R>, access: StateAccess, configGeneration: number | undefined, out: (line: string) => void,
     stack: { readonly created?: boolean } = {},
 ): Promise<{ readonly runs: R[]; readonly status: RotationStatus }> {
@@ -194,7 +195,7 @@ export async function upThroughRotation<R extends { readonly ok: boolean }>(
     for (;;) {
         const r = await up();
         runs.push(r);
-        const status = rotationStatus(await access.exportCheckpoint(), configGeneration);
+        const status = rotationStatus(r.checkpoint ?? await access.exportCheckpoint(), configGeneration);
         out(describeRotation(status));
         if (!r.ok || !rotationUnfinished(status) || runs.length >= 3) return { runs, status };
         out("running up again to finish the rotation");

@@ -7,7 +7,9 @@ import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { LocalWorkspace, PulumiCommand, Stack, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { LocalWorkspace, PulumiCommand, Stack, StackAlreadyExistsError, StackNotFoundError } from "@pulumi/pulumi/automation";
+import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
+import { parse } from "yaml";
 import { SANDBOX_PASSPHRASE } from "../sandbox/credentials";
 import { type LocatedPulumi, pulumiEnv } from "./toolchain/locate";
 
@@ -58,22 +60,62 @@ export function stackEnv(target: StackTarget, pulumi: LocatedPulumi): Record<str
     };
 }
 
-/** One `pulumi version` per CLI and process: PulumiCommand.get runs it every time, a quarter of a second each. */
-const commands = new Map<string, Promise<PulumiCommand>>();
+/**
+ * The CLI `locatePulumi` found, as the Automation API runs it. Its version is known already: PulumiCommand.get would
+ * run `pulumi version` again, a quarter of a second of every command. (The constructor is private in the typings
+ * only; test/ops/workspace.test.ts checks it gives what PulumiCommand.get gives.)
+ */
+export function pulumiCommand(pulumi: LocatedPulumi): PulumiCommand {
+    const { SemVer } = require(require.resolve("semver", { paths: [require.resolve("@pulumi/pulumi/automation")] })) as typeof import("semver");
+    const construct = PulumiCommand as unknown as new (command: string, version: InstanceType<typeof SemVer>) => PulumiCommand;
+    return new construct(pulumi.pulumi, new SemVer(pulumi.version));
+}
 
-export async function workspaceFor(target: StackTarget, pulumi: LocatedPulumi): Promise<LocalWorkspace> {
-    let pulumiCommand = commands.get(pulumi.pulumi);
-    if (!pulumiCommand) {
-        pulumiCommand = PulumiCommand.get({ root: path.dirname(path.dirname(pulumi.pulumi)), skipVersionCheck: true });
-        pulumiCommand.catch(() => commands.delete(pulumi.pulumi));
-        commands.set(pulumi.pulumi, pulumiCommand);
-    }
-    const workspace = await LocalWorkspace.create({ workDir: target.workDir, pulumiCommand: await pulumiCommand, envVars: stackEnv(target, pulumi) });
-    // Stack outputs as `pulumi stack output` shows them, secret ones "[secret]": launch never needs a secret output's
-    // value, and the Automation API's own reading (after every up, too) ran the CLI twice, once decrypting everything
+/**
+ * A stack's checkpoint as stored (`pulumi stack export`: secrets stay encrypted), remembering the latest read, so what
+ * launch reads after an update (the outputs the Automation API returns, the rotation's phase) takes one CLI call.
+ */
+export interface CheckpointReader {
+    read(): Promise<unknown>;
+    /** How many reads have finished: a mark for `readSince`. */
+    mark(): number;
+    /** The checkpoint of the latest read finished after `mark`, else a new read. */
+    readSince(mark: number): Promise<unknown>;
+}
+
+export function checkpointReader(target: StackTarget, pulumi: LocatedPulumi): CheckpointReader {
+    const cli = stackCli(target, pulumi);
+    let reads = 0;
+    let latest: unknown;
+    const read = async (): Promise<unknown> => {
+        const checkpoint = JSON.parse(await cli(["stack", "export"])) as unknown;
+        reads++;
+        latest = checkpoint;
+        return checkpoint;
+    };
+    return { read, mark: () => reads, readSince: async (mark) => (reads > mark ? latest : read()) };
+}
+
+/** The stack outputs in a checkpoint as `pulumi stack output --json` prints them: each secret, at any depth, "[secret]". */
+export function maskedOutputs(checkpoint: unknown): Record<string, unknown> {
+    const resources = (checkpoint as { deployment?: { resources?: readonly { type: string; outputs?: Record<string, unknown> }[] } }).deployment?.resources ?? [];
+    const mask = (v: unknown): unknown => {
+        if (Array.isArray(v)) return v.map(mask);
+        if (v === null || typeof v !== "object") return v;
+        if ((v as Record<string, unknown>)[specialSigKey] === specialSecretSig) return "[secret]";
+        return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, mask(x)]));
+    };
+    return mask(resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {}) as Record<string, unknown>;
+}
+
+export async function workspaceFor(target: StackTarget, pulumi: LocatedPulumi, checkpoints = checkpointReader(target, pulumi)): Promise<LocalWorkspace> {
+    const workspace = await LocalWorkspace.create({ workDir: target.workDir, pulumiCommand: pulumiCommand(pulumi), envVars: stackEnv(target, pulumi) });
+    // Stack outputs as `pulumi stack output` shows them, secret ones "[secret]" (launch never needs a secret output's
+    // value), from the checkpoint: the Automation API's own reading, after every up too, ran the CLI twice, decrypting
+    // everything, and launch reads the checkpoint after an up anyway
     workspace.stackOutputs = async (stackName) => {
-        const stdout = await stackCli({ ...target, stack: stackName }, pulumi)(["stack", "output", "--json"]);
-        return Object.fromEntries(Object.entries(JSON.parse(stdout) as Record<string, unknown>).map(([k, value]) => [k, { value, secret: value === "[secret]" }]));
+        const checkpoint = stackName === target.stack ? await checkpoints.read() : await checkpointReader({ ...target, stack: stackName }, pulumi).read();
+        return Object.fromEntries(Object.entries(maskedOutputs(checkpoint)).map(([k, value]) => [k, { value, secret: value === "[secret]" }]));
     };
     return workspace;
 }
@@ -93,14 +135,37 @@ export async function selectStack(target: StackTarget, pulumi: LocatedPulumi): P
 }
 
 /** The stack, and whether this call created it (a new stack has no earlier update to recover from). */
-export async function openStack(target: StackTarget, pulumi: LocatedPulumi): Promise<{ readonly stack: Stack; readonly created: boolean }> {
-    const workspace = await workspaceFor(target, pulumi);
+export async function openStack(target: StackTarget, pulumi: LocatedPulumi, checkpoints?: CheckpointReader): Promise<{ readonly stack: Stack; readonly created: boolean }> {
+    const workspace = await workspaceFor(target, pulumi, checkpoints);
+    const create = async (): Promise<{ stack: Stack; created: boolean }> => ({ stack: await Stack.create(target.stack, workspace), created: true });
+    // a file backend shows a new stack's absence, which spares the `stack select` that would fail (a quarter of a second)
+    if (fileBackendLacks(target)) {
+        try {
+            return await create();
+        } catch (e) {
+            if (!(e instanceof StackAlreadyExistsError)) throw e;
+        }
+    }
     try {
         return { stack: await Stack.select(target.stack, workspace), created: false };
     } catch (e) {
         if (!(e instanceof StackNotFoundError)) throw e;
-        return { stack: await Stack.create(target.stack, workspace), created: true };
+        return create();
     }
+}
+
+/** Whether the target's file backend has no checkpoint for its stack (false when that cannot be told: other backends). */
+export function fileBackendLacks(target: StackTarget): boolean {
+    if (!target.backendUrl?.startsWith("file://")) return false;
+    let project: unknown;
+    try {
+        project = (parse(fs.readFileSync(path.join(target.workDir, "Pulumi.yaml"), "utf8")) as { name?: unknown }).name;
+    } catch {
+        return false;
+    }
+    if (typeof project !== "string") return false;
+    const stacks = path.join(target.backendUrl.slice("file://".length), ".pulumi", "stacks", project);
+    return ![".json", ".json.gz"].some((ext) => fs.existsSync(path.join(stacks, target.stack + ext)));
 }
 
 /**

@@ -117,6 +117,19 @@ describe("webhook rotation phases (ops/rotation)", () => {
             assert.deepEqual(exports, ["export"], "the rotation's phase is read after the up");
         });
 
+        it("reads the phase from the checkpoint a run returns, exporting only after a run that returns none", async () => {
+            const overlap = checkpoint([hook(2, 1, { previousWebhookId: 1 }), subscriptions(2), agentSecrets("b", "a")]);
+            const done = checkpoint([hook(2, 1), subscriptions(2), agentSecrets("b", "b")]);
+            const exports: string[] = [];
+            const a = fakeAccess([overlap]);
+            const access = { ...a, exportCheckpoint: async () => { exports.push("export"); return a.exportCheckpoint(); } };
+            const returned = [overlap, done];
+            const r = await upThroughRotation(async () => ({ ok: true, checkpoint: returned.shift() }), access, 1, () => undefined, { created: true });
+            assert.equal(r.runs.length, 2, "the returned overlap took a second run");
+            assert.equal(r.status.phase, "steady");
+            assert.deepEqual(exports, [], "nothing exported: each run returned its checkpoint");
+        });
+
         it("runs up again while the rotation is unfinished, and stops when it is done or a run fails", async () => {
             const overlap = checkpoint([hook(2, 1, { previousWebhookId: 1 }), subscriptions(2), agentSecrets("b", "a")]);
             const done = checkpoint([hook(2, 1), subscriptions(2), agentSecrets("b", "b")]);

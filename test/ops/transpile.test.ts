@@ -20,7 +20,7 @@ describe("ops/transpile: the TypeScript loader with a transpile cache", () => {
     });
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    const run = (file: string, expr: string): string => execFileSync(process.execPath, ["-e", `require(${JSON.stringify(LOADER)}).register(); const m = require(${JSON.stringify(file)}); console.log(${expr});`], {
+    const run = (file: string, expr: string, preload: readonly string[] = []): string => execFileSync(process.execPath, [...preload.flatMap((p) => ["-r", p]), "-e", `require(${JSON.stringify(LOADER)}).register(); const m = require(${JSON.stringify(file)}); console.log(${expr});`], {
         encoding: "utf8", env: { ...process.env, HOTDASH_TOOLCHAIN_CACHE: cache },
     }).trim();
     const cached = (): string[] => fs.readdirSync(path.join(cache, "typescript")).map((f) => path.join(cache, "typescript", f));
@@ -49,5 +49,12 @@ describe("ops/transpile: the TypeScript loader with a transpile cache", () => {
         const file = path.join(dir, "thrower.ts");
         fs.writeFileSync(file, "interface Unused { a: string }\n\nexport function fail(): never {\n    throw new Error('boom');\n}\n");
         assert.match(run(file, "(() => { try { m.fail(); } catch (e) { return e.stack.split('\\n')[1]; } })()"), /thrower\.ts:4:\d+/);
+    });
+
+    it("maps stack traces with Node's own source maps where Pulumi's runner installed source-map-support", () => {
+        const file = path.join(dir, "thrower.ts");
+        fs.writeFileSync(file, "interface Unused { a: string }\n\nexport function fail(): never {\n    throw new Error('boom');\n}\n");
+        const expr = "[typeof Error.prepareStackTrace, (() => { try { m.fail(); } catch (e) { return e.stack.split('\\n')[1]; } })()].join(' ')";
+        assert.match(run(file, expr, ["source-map-support/register"]), /^undefined .*thrower\.ts:4:\d+/);
     });
 });

@@ -5,7 +5,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { projectElsewhere } from "../../ops/throwawayStack";
-import { openStack, RUN_OPTIONS, type StackTarget } from "../../ops/workspace";
+import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { checkpointReader, fileBackendLacks, maskedOutputs, openStack, pulumiCommand, RUN_OPTIONS, stackCli, type StackTarget } from "../../ops/workspace";
 import { ROOT, STACK_PASSPHRASE, testPulumi } from "../helpers/stack";
 
 describe("ops/workspace: openStack (real CLI)", function () {
@@ -18,9 +19,19 @@ describe("ops/workspace: openStack (real CLI)", function () {
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
+    it("gives the Automation API the CLI it was given, as PulumiCommand.get would, without asking its version again", async () => {
+        const located = await testPulumi();
+        const got = await PulumiCommand.get({ root: path.dirname(path.dirname(located.pulumi)) });
+        const made = pulumiCommand(located);
+        assert.equal(made.command, got.command);
+        assert.equal(made.version?.format(), got.version?.format());
+    });
+
     it("creates a stack that is not there and says so; selects it the next time", async () => {
         const target: StackTarget = { workDir: dir, stack: "fresh", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
+        assert.equal(fileBackendLacks(target), true);
         const first = await openStack(target, await testPulumi());
+        assert.equal(fileBackendLacks(target), false, "the file backend shows the stack once it is there");
         assert.equal(first.created, true);
         assert.equal(first.stack.name, "fresh");
         const again = await openStack(target, await testPulumi());
@@ -36,7 +47,7 @@ describe("ops/workspace: openStack (real CLI)", function () {
     it("reads stack outputs back without decrypting them: a secret one is \"[secret]\", after an up too", async () => {
         const program = path.join(dir, "program");
         fs.mkdirSync(program);
-        fs.writeFileSync(path.join(program, "index.js"), `const pulumi = require("@pulumi/pulumi");\nexports.plain = "p";\nexports.token = pulumi.secret("tok-0123456789");\n`);
+        fs.writeFileSync(path.join(program, "index.js"), `const pulumi = require("@pulumi/pulumi");\nexports.plain = "p";\nexports.token = pulumi.secret("tok-0123456789");\nexports.nested = { a: ["x", pulumi.secret("tok-nested-0123")], b: 2 };\n`);
         fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "outputs", main: "index.js" }));
         fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(program, "node_modules"));
         const project = path.join(dir, "outputs");
@@ -45,9 +56,23 @@ describe("ops/workspace: openStack (real CLI)", function () {
         const target: StackTarget = { workDir: project, stack: "outputs", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
         const { stack } = await openStack(target, await testPulumi());
         const up = await stack.up({ ...RUN_OPTIONS });
-        const expected = { plain: { value: "p", secret: false }, token: { value: "[secret]", secret: true } };
+        const expected = { plain: { value: "p", secret: false }, token: { value: "[secret]", secret: true }, nested: { value: { a: ["x", "[secret]"], b: 2 }, secret: false } };
         assert.deepEqual(up.outputs, expected);
         assert.deepEqual(await stack.outputs(), expected);
-        assert.ok(!JSON.stringify(up).includes("tok-0123456789"), "the secret came back in the up's result");
+        assert.ok(!JSON.stringify(up).includes("tok-"), "a secret came back in the up's result");
+        // read from the checkpoint, the outputs are what `pulumi stack output --json` prints
+        const pulumi = await testPulumi();
+        assert.deepEqual(maskedOutputs(await checkpointReader(target, pulumi).read()), JSON.parse(await stackCli(target, pulumi)(["stack", "output", "--json"])));
+    });
+
+    it("reads the checkpoint once for what follows an update: the read since a mark, else a new one", async () => {
+        const target: StackTarget = { workDir: path.join(dir, "outputs"), stack: "outputs", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
+        const reader = checkpointReader(target, await testPulumi());
+        const mark = reader.mark();
+        const first = await reader.read();
+        assert.equal(await reader.readSince(mark), first, "the read made after the mark, not another");
+        const fresh = await reader.readSince(reader.mark());
+        assert.notEqual(fresh, first, "nothing read since this mark: a new read");
+        assert.deepEqual(fresh, first);
     });
 });
