@@ -4,7 +4,7 @@
  */
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { DynamicResource, keepProviderTexts, providerText } from "../../providers/dynamic";
+import { DynamicResource, keepProviderTexts, providerText, stateText } from "../../providers/dynamic";
 import { useMocks } from "../helpers/mocks";
 
 const noop: pulumi.dynamic.ResourceProvider = { async create() { return { id: "x", outs: {} }; } };
@@ -29,7 +29,18 @@ describe("providers/dynamic: DynamicResource", () => {
         const r = await mocks().waitFor("pulumi-nodejs:dynamic/hotdash:Probe", "probe");
         assert.equal(r.inputs["size"], 3);
         assert.equal(r.inputs["__provider"], await providerText(noop, "Noop"));
-        assert.match(String(r.inputs["__provider"]), /return \{ id: "x", outs: \{\} \}/);
+        assert.match(String(r.inputs["__provider"]), /return ?\{ ?id: ?"x", ?outs: ?\{\} ?\}/);
+    });
+
+    it("writes Pulumi's serialization minified, and it rebuilds into the same provider", async () => {
+        const p: pulumi.dynamic.ResourceProvider = { async create() { return { id: bulky(4) }; } };
+        const serialize = async (provider: pulumi.dynamic.ResourceProvider): Promise<string> => (await pulumi.runtime.serializeFunction(() => provider, { allowSecrets: false })).text;
+        const serialized = await serialize(p);
+        const text = await providerText(p, "Bulky");
+        assert.equal(text, await stateText(serialized));
+        assert.ok(text.length < serialized.length * 0.8, `${text.length} of ${serialized.length} characters`);
+        const rebuilt = (require("require-from-string") as (code: string) => { handler(): pulumi.dynamic.ResourceProvider })(text).handler();
+        assert.deepEqual(await rebuilt.create({}), await p.create({}));
     });
 
     it("serializes one provider at a time, letting the event loop turn in between (the registrations' I/O)", async () => {

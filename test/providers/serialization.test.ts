@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_SUBSCRIPTIONS } from "../../components/chatwoot/webhook";
 import { groupMachineConfig } from "../../components/fly/machineSpec";
 import { ChatwootClient } from "../../providers/chatwoot/client";
+import { stateText } from "../../providers/dynamic";
 import { SANDBOX_CREDENTIALS as C } from "../../sandbox/credentials";
 import type { Sandbox } from "../../sandbox";
 import { useSandbox } from "../helpers/sandbox";
@@ -43,8 +44,9 @@ function leakedSecrets(text: string, known: Iterable<string>): string[] {
     return [...known].filter((s) => text.includes(s));
 }
 
+/** The text that goes to state (minified), with secrets allowed so that a captured one shows in it. */
 async function serialize(p: pulumi.dynamic.ResourceProvider): Promise<string> {
-    return (await pulumi.runtime.serializeFunction(() => p, { allowSecrets: true })).text;
+    return stateText((await pulumi.runtime.serializeFunction(() => p, { allowSecrets: true })).text);
 }
 
 const PLAIN_SECRET = "sk-serialization-0123456789abcdef";
