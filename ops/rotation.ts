@@ -11,6 +11,7 @@ import { dynamicType } from "../providers/dynamic";
 import { parseGenerationUrl } from "../providers/chatwoot/webhook";
 import { PREVIOUS_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV } from "../providers/chatwoot/signature";
 import type { LocatedPulumi } from "./toolchain/locate";
+import { staleLocks } from "./fileBackend";
 import { checkpointReader, stackCli, type StackTarget } from "./workspace";
 
 /**
@@ -132,35 +133,6 @@ export function cliStateAccess(target: StackTarget, pulumi: LocatedPulumi, check
         cancel: async () => { await cli(["cancel", "--yes"]); },
         staleLock: () => staleLocks(target).length > 0,
     };
-}
-
-/** Lock files (file backend) whose process ran on this machine and is gone. */
-export function staleLocks(target: StackTarget): string[] {
-    if (!target.backendUrl?.startsWith("file://")) return [];
-    const root = path.join(target.backendUrl.slice("file://".length), ".pulumi", "locks");
-    const stale: string[] = [];
-    const walk = (dir: string): void => {
-        if (!fs.existsSync(dir)) return;
-        for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-            const p = path.join(dir, e.name);
-            if (e.isDirectory()) walk(p);
-            else if (e.name.endsWith(".json") && path.basename(path.dirname(p)) === target.stack) {
-                const lock = JSON.parse(fs.readFileSync(p, "utf8")) as { pid?: number; hostname?: string };
-                if (lock.hostname === os.hostname() && typeof lock.pid === "number" && !alive(lock.pid)) stale.push(p);
-            }
-        }
-    };
-    walk(root);
-    return stale;
-}
-
-function alive(pid: number): boolean {
-    try {
-        process.kill(pid, 0);
-        return true;
-    } catch (e) {
-        return (e as NodeJS.ErrnoException).code === "EPERM";
-    }
 }
 
 /**

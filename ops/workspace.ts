@@ -9,8 +9,8 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, Stack, StackAlreadyExistsError, StackNotFoundError } from "@pulumi/pulumi/automation";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
-import { parse } from "yaml";
 import { SANDBOX_PASSPHRASE } from "../sandbox/credentials";
+import { readCheckpoint, stackMissing } from "./fileBackend";
 import { type LocatedPulumi, pulumiEnv } from "./toolchain/locate";
 
 const execFileAsync = promisify(execFile);
@@ -72,8 +72,9 @@ export function pulumiCommand(pulumi: LocatedPulumi): PulumiCommand {
 }
 
 /**
- * A stack's checkpoint as stored (`pulumi stack export`: secrets stay encrypted), remembering the latest read, so what
- * launch reads after an update (the outputs the Automation API returns, the rotation's phase) takes one CLI call.
+ * A stack's checkpoint as stored (`pulumi stack export`, or a file backend's file: secrets stay encrypted), remembering
+ * the latest read, so what launch reads after an update (the outputs the Automation API returns, the rotation's
+ * phase) is read once.
  */
 export interface CheckpointReader {
     read(): Promise<unknown>;
@@ -88,7 +89,7 @@ export function checkpointReader(target: StackTarget, pulumi: LocatedPulumi): Ch
     let reads = 0;
     let latest: unknown;
     const read = async (): Promise<unknown> => {
-        const checkpoint = JSON.parse(await cli(["stack", "export"])) as unknown;
+        const checkpoint = readCheckpoint(target) ?? JSON.parse(await cli(["stack", "export"])) as unknown;
         reads++;
         latest = checkpoint;
         return checkpoint;
@@ -139,7 +140,7 @@ export async function openStack(target: StackTarget, pulumi: LocatedPulumi, chec
     const workspace = await workspaceFor(target, pulumi, checkpoints);
     const create = async (): Promise<{ stack: Stack; created: boolean }> => ({ stack: await Stack.create(target.stack, workspace), created: true });
     // a file backend shows a new stack's absence, which spares the `stack select` that would fail (a quarter of a second)
-    if (fileBackendLacks(target)) {
+    if (stackMissing(target)) {
         try {
             return await create();
         } catch (e) {
@@ -152,20 +153,6 @@ export async function openStack(target: StackTarget, pulumi: LocatedPulumi, chec
         if (!(e instanceof StackNotFoundError)) throw e;
         return create();
     }
-}
-
-/** Whether the target's file backend has no checkpoint for its stack (false when that cannot be told: other backends). */
-export function fileBackendLacks(target: StackTarget): boolean {
-    if (!target.backendUrl?.startsWith("file://")) return false;
-    let project: unknown;
-    try {
-        project = (parse(fs.readFileSync(path.join(target.workDir, "Pulumi.yaml"), "utf8")) as { name?: unknown }).name;
-    } catch {
-        return false;
-    }
-    if (typeof project !== "string") return false;
-    const stacks = path.join(target.backendUrl.slice("file://".length), ".pulumi", "stacks", project);
-    return ![".json", ".json.gz"].some((ext) => fs.existsSync(path.join(stacks, target.stack + ext)));
 }
 
 /**

@@ -1,10 +1,7 @@
 /** The webhook rotation's phase, read from checkpoints as Pulumi writes them, and how `launch up` resumes and finishes one. */
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
-import * as os from "node:os";
-import * as path from "node:path";
 import {
-    describeRotation, recoverInterrupted, rotationStatus, type RotationStatus, rotationUnfinished, type StateAccess, staleLocks, upThroughRotation,
+    describeRotation, recoverInterrupted, rotationStatus, type RotationStatus, rotationUnfinished, type StateAccess, upThroughRotation,
 } from "../../ops/rotation";
 import { dynamicType } from "../../providers/dynamic";
 import { plainFacts } from "../../providers/fly/secrets";
@@ -149,22 +146,5 @@ describe("webhook rotation phases (ops/rotation)", () => {
             await upThroughRotation(up, fakeAccess([done, overlap]), 1, () => undefined);
             assert.equal(ups, 3, "never more than three runs");
         });
-    });
-
-    it("finds a file backend's lock whose process is gone, and not one that is alive", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hotdash-locks-"));
-        try {
-            const locks = path.join(dir, ".pulumi", "locks", "organization", "hotdash-launch", "sandbox");
-            fs.mkdirSync(locks, { recursive: true });
-            fs.writeFileSync(path.join(locks, "alive.json"), JSON.stringify({ pid: process.pid, hostname: os.hostname() }));
-            const target = { workDir: dir, stack: "sandbox", backendUrl: `file://${dir}` };
-            assert.deepEqual(staleLocks(target), []);
-            fs.writeFileSync(path.join(locks, "dead.json"), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: os.hostname() }));
-            fs.writeFileSync(path.join(locks, "elsewhere.json"), JSON.stringify({ pid: 2 ** 22 + 12345, hostname: "another-host" }));
-            assert.deepEqual(staleLocks(target).map((p) => path.basename(p)), ["dead.json"]);
-            assert.deepEqual(staleLocks({ ...target, backendUrl: "https://api.pulumi.com" }), []);
-        } finally {
-            fs.rmSync(dir, { recursive: true, force: true });
-        }
     });
 });

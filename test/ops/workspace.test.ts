@@ -6,7 +6,8 @@ import * as path from "node:path";
 import { stringify } from "yaml";
 import { projectElsewhere } from "../../ops/throwawayStack";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
-import { checkpointReader, fileBackendLacks, maskedOutputs, openStack, pulumiCommand, RUN_OPTIONS, stackCli, type StackTarget } from "../../ops/workspace";
+import { stackMissing } from "../../ops/fileBackend";
+import { checkpointReader, maskedOutputs, openStack, pulumiCommand, RUN_OPTIONS, stackCli, type StackTarget } from "../../ops/workspace";
 import { ROOT, STACK_PASSPHRASE, testPulumi } from "../helpers/stack";
 
 describe("ops/workspace: openStack (real CLI)", function () {
@@ -29,9 +30,9 @@ describe("ops/workspace: openStack (real CLI)", function () {
 
     it("creates a stack that is not there and says so; selects it the next time", async () => {
         const target: StackTarget = { workDir: dir, stack: "fresh", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
-        assert.equal(fileBackendLacks(target), true);
+        assert.equal(stackMissing(target), true);
         const first = await openStack(target, await testPulumi());
-        assert.equal(fileBackendLacks(target), false, "the file backend shows the stack once it is there");
+        assert.equal(stackMissing(target), false, "the file backend shows the stack once it is there");
         assert.equal(first.created, true);
         assert.equal(first.stack.name, "fresh");
         const again = await openStack(target, await testPulumi());
