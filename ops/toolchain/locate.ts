@@ -10,7 +10,7 @@ import { programCaches } from "../transpile";
 import { buildToolchain, cachedToolchain, cacheRoot, installPlugins } from "./build";
 import { sdkVersion } from "./versions";
 
-const LAZY_TYPESCRIPT = path.join(__dirname, "..", "lazyTypescript.js");
+const LAZY_MODULES = path.join(__dirname, "..", "lazyModules.js");
 
 export type ToolchainSource = "path" | "cache" | "installed" | "built";
 
@@ -34,8 +34,8 @@ export function pulumiEnv(located: LocatedPulumi, env: NodeJS.ProcessEnv = proce
         // Node keeps the bytecode of the modules the program and the dynamic providers load (@pulumi/pulumi, gRPC):
         // each run of either is a new process, and compiling them again cost it most of a second
         NODE_COMPILE_CACHE: programCaches(env).node,
-        // the program and the dynamic-provider plugin load the TypeScript compiler only if they use it (ops/lazyTypescript.js)
-        NODE_OPTIONS: [env["NODE_OPTIONS"], `--require ${JSON.stringify(LAZY_TYPESCRIPT)}`].filter(Boolean).join(" "),
+        // the program and the dynamic-provider plugin load TypeScript and the Automation API only on use (ops/lazyModules.js)
+        NODE_OPTIONS: [env["NODE_OPTIONS"], `--require ${JSON.stringify(LAZY_MODULES)}`].filter(Boolean).join(" "),
         ...(located.offline ? { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" } : {}),
     };
 }

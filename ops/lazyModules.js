@@ -1,0 +1,51 @@
+// @pulumi/pulumi loads, as it starts, two things the program and the dynamic-provider plugin rarely use: the TypeScript
+// compiler (9 MB, only to serialize a function: the program's provider cache missed) and its Automation API (never).
+// Both processes start on every `pulumi up`; preloaded (`node --require`, see pulumiEnv), this makes each load on
+// first use instead, about a quarter of a second of each start. Plain JavaScript: it runs before anything else loads.
+"use strict";
+const Module = require("node:module");
+const path = require("node:path");
+
+/**
+ * Puts a stand-in for `file` in the module cache that loads the real module on first use and forwards to it. `answers`
+ * are properties read before any use (TypeScript's `__importStar` reads `__esModule`), given without loading.
+ */
+function defer(file, answers = {}) {
+    if (require.cache[file]) return;
+    let real;
+    const load = () => {
+        if (!real) {
+            delete require.cache[file];
+            real = require(file);
+        }
+        return real;
+    };
+    const stub = new Module(file, module);
+    stub.filename = file;
+    stub.loaded = true;
+    stub.exports = new Proxy({}, {
+        get: (_, key) => (!real && Object.hasOwn(answers, key) ? answers[key] : load()[key]),
+        has: (_, key) => key in load(),
+        ownKeys: () => Reflect.ownKeys(load()),
+        getOwnPropertyDescriptor: (_, key) => {
+            const d = Object.getOwnPropertyDescriptor(load(), key);
+            return d && { ...d, configurable: true };
+        },
+    });
+    require.cache[file] = stub;
+}
+
+/** Where `request` resolves from `from`, or undefined when it does not (then nothing is deferred). */
+function resolved(request, from) {
+    try {
+        return require.resolve(request, from ? { paths: [from] } : undefined);
+    } catch {
+        return undefined;
+    }
+}
+
+const pulumiDir = resolved("@pulumi/pulumi/package.json");
+const typescript = pulumiDir && resolved("typescript", path.dirname(pulumiDir)); // the copy @pulumi/pulumi's shim loads
+const automation = pulumiDir && resolved("@pulumi/pulumi/automation");
+if (typescript) defer(typescript);
+if (automation) defer(automation, { __esModule: true });
