@@ -25,7 +25,7 @@ function compilerOptions() {
 
 /**
  * What a run of the program keeps under the launch cache: transpiled TypeScript (here), Node's bytecode of the modules
- * it loads (NODE_COMPILE_CACHE, set for every Pulumi command) and its serialized dynamic providers (ops/program.js).
+ * it loads (NODE_COMPILE_CACHE, set for every Pulumi command) and its serialized dynamic providers (program/index.js).
  */
 function programCaches(env = process.env) {
     const root = cacheRoot(env);

@@ -15,6 +15,7 @@ const analyzerGrpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const emptypb = require("google-protobuf/google/protobuf/empty_pb");
 
 const PACK_DIR = path.resolve(__dirname, "../../policies");
+const PROGRAM_DIR = path.resolve(__dirname, "../../program");
 
 type Rpc = (req: unknown, cb: (err: Error | null, res: unknown) => void) => void;
 type GrpcClient = Record<string, Rpc> & { close(): void };
@@ -25,6 +26,12 @@ function call<T>(client: GrpcClient, method: string, req: unknown): Promise<T> {
 
 describe("policies/index.ts (the pack as the Pulumi CLI runs it)", function () {
     this.timeout(90_000);
+
+    it("has Pulumi report its own version: the package.json of the program's directory, the pack's working directory, names it", () => {
+        const version = (dir: string): unknown => (require(path.join(dir, "package.json")) as { version?: unknown }).version;
+        assert.equal(version(PROGRAM_DIR), version(PACK_DIR));
+    });
+
     let child: ChildProcess | undefined;
     let client: GrpcClient;
     let stderr = "";
