@@ -26,6 +26,11 @@ describe("components/backup/preLaunchDump", () => {
     const create = (name: string, args: Partial<import("../../../components/backup/preLaunchDump").PreLaunchDumpArgs> = {}) =>
         new mod.PreLaunchDump(name, { databaseUrl: new pulumi.Config("hotdash").requireSecret("databaseUrl"), ...args });
 
+    it("starts relative dump directories in the project's directory as Pulumi reports it, else the working one", () => {
+        assert.equal(mod.projectDirectory("/srv/hotdash"), "/srv/hotdash");
+        assert.equal(mod.projectDirectory("rootDirectory"), process.cwd(), "the placeholder Pulumi reports outside a run");
+    });
+
     it("runs the dump script as one child PgDump, the URL a secret input in the script's variable only", async () => {
         const dump = create("predump", { dumpDir: "ops/backups", triggers: DIGESTS });
         assert.equal(await outputValue(dump.dumpFile), "hotdash-20261128T000000Z.dump");
