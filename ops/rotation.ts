@@ -12,7 +12,7 @@ import { parseGenerationUrl } from "../providers/chatwoot/webhook";
 import { PREVIOUS_WEBHOOK_SECRET_ENV, WEBHOOK_SECRET_ENV } from "../providers/chatwoot/signature";
 import type { LocatedPulumi } from "./toolchain/locate";
 import { staleLocks } from "./fileBackend";
-import { checkpointReader, stackCli, type StackTarget } from "./workspace";
+import { readStackCheckpoint, stackCli, type StackTarget } from "./workspace";
 
 /**
  * The phases in order. `requested`: the config asks for a generation not registered yet. `registered`: the new
@@ -115,10 +115,10 @@ export interface StateAccess {
     staleLock(): boolean;
 }
 
-export function cliStateAccess(target: StackTarget, pulumi: LocatedPulumi, checkpoints = checkpointReader(target, pulumi)): StateAccess {
+export function cliStateAccess(target: StackTarget, pulumi: LocatedPulumi): StateAccess {
     const cli = stackCli(target, pulumi);
     return {
-        exportCheckpoint: () => checkpoints.read(),
+        exportCheckpoint: () => readStackCheckpoint(target, pulumi),
         importCheckpoint: async (checkpoint) => {
             // ciphertext only: the export was made without --show-secrets
             const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hotdash-state-"));
@@ -155,19 +155,17 @@ export async function recoverInterrupted(access: StateAccess, out: (line: string
 
 /**
  * `up` until the webhook rotation (if one is under way) is finished: at most three runs (a run killed before the old
- * webhook was deleted needs one to delete it and one to drop its secret). Reports the phase after each run, from the
- * checkpoint the run returns, else one read after it.
+ * webhook was deleted needs one to delete it and one to drop its secret). Reports the phase after each run.
  */
-export async function upThroughRotation<R extends { readonly ok: boolean; readonly checkpoint?: unknown }>(
+export async function upThroughRotation<R extends { readonly ok: boolean }>(
     up: () => Promise<R>, access: StateAccess, configGeneration: number | undefined, out: (line: string) => void,
-    stack: { readonly created?: boolean } = {},
 ): Promise<{ readonly runs: R[]; readonly status: RotationStatus }> {
-    if (!stack.created) await recoverInterrupted(access, out); // a stack made just now has no earlier update
+    await recoverInterrupted(access, out);
     const runs: R[] = [];
     for (;;) {
         const r = await up();
         runs.push(r);
-        const status = rotationStatus(r.checkpoint ?? await access.exportCheckpoint(), configGeneration);
+        const status = rotationStatus(await access.exportCheckpoint(), configGeneration);
         out(describeRotation(status));
         if (!r.ok || !rotationUnfinished(status) || runs.length >= 3) return { runs, status };
         out("running up again to finish the rotation");

@@ -9,7 +9,7 @@ import { type Command, type CommandContext, requireStack } from "./cli";
 import { cliStateAccess, upThroughRotation } from "./rotation";
 import { ensureSandbox } from "./sandboxControl";
 import { locatePulumi } from "./toolchain/locate";
-import { checkpointReader, openStack, projectTarget, RUN_OPTIONS } from "./workspace";
+import { projectTarget, RUN_OPTIONS, selectStack } from "./workspace";
 
 type Mode = "up" | "preview" | "refresh" | "destroy";
 
@@ -39,8 +39,7 @@ async function run(ctx: CommandContext, mode: Mode): Promise<number> {
     const writer = lineWriter(ctx.out);
     try {
         const target = projectTarget(ctx.projectDir, stackName, sandboxed);
-        const checkpoints = checkpointReader(target, pulumi);
-        const { stack, created } = await openStack(target, pulumi, checkpoints);
+        const stack = await selectStack(target, pulumi);
         const opts = { ...RUN_OPTIONS, onOutput: (s: string) => writer.write(s) };
         const refresh = ctx.options["refresh"] === true;
         switch (mode) {
@@ -48,12 +47,7 @@ async function run(ctx: CommandContext, mode: Mode): Promise<number> {
                 // a webhook rotation takes a second update to drop the old secret; a killed run is resumed here
                 const generation = config.webhooks.enabled ? config.webhooks.rotation : undefined;
                 const say = (l: string): void => { writer.flush(); ctx.out(l); };
-                const up = async (): Promise<{ ok: boolean; checkpoint: unknown }> => {
-                    const mark = checkpoints.mark();
-                    await stack.up({ ...opts, refresh });
-                    return { ok: true, checkpoint: await checkpoints.readSince(mark) }; // the one its outputs were read from
-                };
-                await upThroughRotation(up, cliStateAccess(target, pulumi, checkpoints), generation, say, { created });
+                await upThroughRotation(async () => { await stack.up({ ...opts, refresh }); return { ok: true }; }, cliStateAccess(target, pulumi), generation, say);
                 break;
             }
             case "preview": {

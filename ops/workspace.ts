@@ -11,7 +11,7 @@ import { LocalWorkspace, PulumiCommand, Stack, StackAlreadyExistsError, StackNot
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { SANDBOX_PASSPHRASE } from "../sandbox/credentials";
 import { readCheckpoint, stackMissing } from "./fileBackend";
-import { type LocatedPulumi, pulumiEnv } from "./toolchain/locate";
+import { automationSemVer, type LocatedPulumi, pulumiEnv } from "./toolchain/locate";
 
 const execFileAsync = promisify(execFile);
 
@@ -66,35 +66,13 @@ export function stackEnv(target: StackTarget, pulumi: LocatedPulumi): Record<str
  * only; test/ops/workspace.test.ts checks it gives what PulumiCommand.get gives.)
  */
 export function pulumiCommand(pulumi: LocatedPulumi): PulumiCommand {
-    const { SemVer } = require(require.resolve("semver", { paths: [require.resolve("@pulumi/pulumi/automation")] })) as typeof import("semver");
-    const construct = PulumiCommand as unknown as new (command: string, version: InstanceType<typeof SemVer>) => PulumiCommand;
-    return new construct(pulumi.pulumi, new SemVer(pulumi.version));
+    const construct = PulumiCommand as unknown as new (command: string, version: ReturnType<typeof automationSemVer>) => PulumiCommand;
+    return new construct(pulumi.pulumi, automationSemVer(pulumi.version));
 }
 
-/**
- * A stack's checkpoint as stored (`pulumi stack export`, or a file backend's file: secrets stay encrypted), remembering
- * the latest read, so what launch reads after an update (the outputs the Automation API returns, the rotation's
- * phase) is read once.
- */
-export interface CheckpointReader {
-    read(): Promise<unknown>;
-    /** How many reads have finished: a mark for `readSince`. */
-    mark(): number;
-    /** The checkpoint of the latest read finished after `mark`, else a new read. */
-    readSince(mark: number): Promise<unknown>;
-}
-
-export function checkpointReader(target: StackTarget, pulumi: LocatedPulumi): CheckpointReader {
-    const cli = stackCli(target, pulumi);
-    let reads = 0;
-    let latest: unknown;
-    const read = async (): Promise<unknown> => {
-        const checkpoint = readCheckpoint(target) ?? JSON.parse(await cli(["stack", "export"])) as unknown;
-        reads++;
-        latest = checkpoint;
-        return checkpoint;
-    };
-    return { read, mark: () => reads, readSince: async (mark) => (reads > mark ? latest : read()) };
+/** The stack's checkpoint as stored (secrets stay encrypted): a file backend's file, else `pulumi stack export`. */
+export async function readStackCheckpoint(target: StackTarget, pulumi: LocatedPulumi): Promise<unknown> {
+    return readCheckpoint(target) ?? JSON.parse(await stackCli(target, pulumi)(["stack", "export"])) as unknown;
 }
 
 /** The stack outputs in a checkpoint as `pulumi stack output --json` prints them: each secret, at any depth, "[secret]". */
@@ -109,13 +87,13 @@ export function maskedOutputs(checkpoint: unknown): Record<string, unknown> {
     return mask(resources.find((r) => r.type === "pulumi:pulumi:Stack")?.outputs ?? {}) as Record<string, unknown>;
 }
 
-export async function workspaceFor(target: StackTarget, pulumi: LocatedPulumi, checkpoints = checkpointReader(target, pulumi)): Promise<LocalWorkspace> {
+export async function workspaceFor(target: StackTarget, pulumi: LocatedPulumi): Promise<LocalWorkspace> {
     const workspace = await LocalWorkspace.create({ workDir: target.workDir, pulumiCommand: pulumiCommand(pulumi), envVars: stackEnv(target, pulumi) });
     // Stack outputs as `pulumi stack output` shows them, secret ones "[secret]" (launch never needs a secret output's
     // value), from the checkpoint: the Automation API's own reading, after every up too, ran the CLI twice, decrypting
-    // everything, and launch reads the checkpoint after an up anyway
+    // everything, and a file backend's checkpoint is a file read
     workspace.stackOutputs = async (stackName) => {
-        const checkpoint = stackName === target.stack ? await checkpoints.read() : await checkpointReader({ ...target, stack: stackName }, pulumi).read();
+        const checkpoint = await readStackCheckpoint({ ...target, stack: stackName }, pulumi);
         return Object.fromEntries(Object.entries(maskedOutputs(checkpoint)).map(([k, value]) => [k, { value, secret: value === "[secret]" }]));
     };
     return workspace;
@@ -132,26 +110,20 @@ export function stackCli(target: StackTarget, pulumi: LocatedPulumi): (args: rea
 
 /** Selects the stack, creating it when it does not exist yet (a new sandbox stack, say). */
 export async function selectStack(target: StackTarget, pulumi: LocatedPulumi): Promise<Stack> {
-    return (await openStack(target, pulumi)).stack;
-}
-
-/** The stack, and whether this call created it (a new stack has no earlier update to recover from). */
-export async function openStack(target: StackTarget, pulumi: LocatedPulumi, checkpoints?: CheckpointReader): Promise<{ readonly stack: Stack; readonly created: boolean }> {
-    const workspace = await workspaceFor(target, pulumi, checkpoints);
-    const create = async (): Promise<{ stack: Stack; created: boolean }> => ({ stack: await Stack.create(target.stack, workspace), created: true });
+    const workspace = await workspaceFor(target, pulumi);
     // a file backend shows a new stack's absence, which spares the `stack select` that would fail (a quarter of a second)
     if (stackMissing(target)) {
         try {
-            return await create();
+            return await Stack.create(target.stack, workspace);
         } catch (e) {
             if (!(e instanceof StackAlreadyExistsError)) throw e;
         }
     }
     try {
-        return { stack: await Stack.select(target.stack, workspace), created: false };
+        return await Stack.select(target.stack, workspace);
     } catch (e) {
         if (!(e instanceof StackNotFoundError)) throw e;
-        return create();
+        return Stack.create(target.stack, workspace);
     }
 }
 

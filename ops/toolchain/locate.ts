@@ -73,6 +73,12 @@ export function pulumiVersion(pulumi: string): string | undefined {
     }
 }
 
+/** `version` as the Automation API's own semver parses it: its SemVer class is the one it checks versions against. */
+export function automationSemVer(version: string): import("semver").SemVer {
+    const { SemVer } = require(require.resolve("semver", { paths: [require.resolve("@pulumi/pulumi")] })) as typeof import("semver");
+    return new SemVer(version);
+}
+
 export async function locatePulumi(opts: LocateOptions = {}): Promise<LocatedPulumi> {
     const env = opts.env ?? process.env;
     const version = sdkVersion();
@@ -95,9 +101,7 @@ export async function locatePulumi(opts: LocateOptions = {}): Promise<LocatedPul
         const root = path.join(cacheRoot(env), "pulumi", version, "official");
         try {
             const { PulumiCommand } = require("@pulumi/pulumi/automation") as typeof import("@pulumi/pulumi/automation");
-            // the semver the Automation API itself uses, so its SemVer class is the one it checks against
-            const { SemVer } = require(require.resolve("semver", { paths: [require.resolve("@pulumi/pulumi")] })) as typeof import("semver");
-            const cmd = await PulumiCommand.install({ version: new SemVer(version), root });
+            const cmd = await PulumiCommand.install({ version: automationSemVer(version), root });
             return { version, pulumi: cmd.command, source: "installed", offline: false };
         } catch (e) {
             tried.push(`downloading Pulumi ${version} failed: ${(e as Error).message.split("\n")[0]}`);

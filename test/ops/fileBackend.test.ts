@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { gzipSync } from "node:zlib";
 import { stringify } from "yaml";
 import { readCheckpoint, staleLocks, stackMissing, type BackendStack } from "../../ops/fileBackend";
-import { openStack, RUN_OPTIONS, stackCli, type StackTarget } from "../../ops/workspace";
+import { RUN_OPTIONS, selectStack, stackCli, type StackTarget } from "../../ops/workspace";
 import { ROOT, STACK_PASSPHRASE, testPulumi } from "../helpers/stack";
 
 describe("ops/fileBackend: a file backend read without the CLI", function () {
@@ -26,7 +26,7 @@ describe("ops/fileBackend: a file backend read without the CLI", function () {
         fs.mkdirSync(path.join(dir, "state"));
         assert.equal(stackMissing(target), true);
         const pulumi = await testPulumi();
-        const { stack } = await openStack(target, pulumi);
+        const stack = await selectStack(target, pulumi);
         assert.equal(stackMissing(target), false);
         await stack.up({ ...RUN_OPTIONS });
 

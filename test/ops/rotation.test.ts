@@ -103,30 +103,6 @@ describe("webhook rotation phases (ops/rotation)", () => {
             assert.deepEqual([a.cancelled, a.imported.length], [0, 0]);
         });
 
-        it("reads nothing before the first up of a stack made just now, and everything after", async () => {
-            const exports: string[] = [];
-            const a = fakeAccess([checkpoint([hook(1, 0)])], { stale: true });
-            const access = { ...a, exportCheckpoint: async () => { exports.push("export"); return a.exportCheckpoint(); } };
-            const order: string[] = [];
-            await upThroughRotation(async () => { order.push(`up after ${exports.length} exports`); return { ok: true }; }, access, 0, () => undefined, { created: true });
-            assert.deepEqual(order, ["up after 0 exports"]);
-            assert.equal(a.cancelled, 0, "no lock to remove on a new stack");
-            assert.deepEqual(exports, ["export"], "the rotation's phase is read after the up");
-        });
-
-        it("reads the phase from the checkpoint a run returns, exporting only after a run that returns none", async () => {
-            const overlap = checkpoint([hook(2, 1, { previousWebhookId: 1 }), subscriptions(2), agentSecrets("b", "a")]);
-            const done = checkpoint([hook(2, 1), subscriptions(2), agentSecrets("b", "b")]);
-            const exports: string[] = [];
-            const a = fakeAccess([overlap]);
-            const access = { ...a, exportCheckpoint: async () => { exports.push("export"); return a.exportCheckpoint(); } };
-            const returned = [overlap, done];
-            const r = await upThroughRotation(async () => ({ ok: true, checkpoint: returned.shift() }), access, 1, () => undefined, { created: true });
-            assert.equal(r.runs.length, 2, "the returned overlap took a second run");
-            assert.equal(r.status.phase, "steady");
-            assert.deepEqual(exports, [], "nothing exported: each run returned its checkpoint");
-        });
-
         it("runs up again while the rotation is unfinished, and stops when it is done or a run fails", async () => {
             const overlap = checkpoint([hook(2, 1, { previousWebhookId: 1 }), subscriptions(2), agentSecrets("b", "a")]);
             const done = checkpoint([hook(2, 1), subscriptions(2), agentSecrets("b", "b")]);

@@ -7,10 +7,10 @@ import { stringify } from "yaml";
 import { projectElsewhere } from "../../ops/throwawayStack";
 import { PulumiCommand } from "@pulumi/pulumi/automation";
 import { stackMissing } from "../../ops/fileBackend";
-import { checkpointReader, maskedOutputs, openStack, pulumiCommand, RUN_OPTIONS, stackCli, type StackTarget } from "../../ops/workspace";
+import { maskedOutputs, pulumiCommand, readStackCheckpoint, RUN_OPTIONS, selectStack, stackCli, type StackTarget } from "../../ops/workspace";
 import { ROOT, STACK_PASSPHRASE, testPulumi } from "../helpers/stack";
 
-describe("ops/workspace: openStack (real CLI)", function () {
+describe("ops/workspace: the stack through the Automation API (real CLI)", function () {
     this.timeout(60_000);
     let dir: string;
     before(() => {
@@ -28,21 +28,17 @@ describe("ops/workspace: openStack (real CLI)", function () {
         assert.equal(made.version?.format(), got.version?.format());
     });
 
-    it("creates a stack that is not there and says so; selects it the next time", async () => {
+    it("creates a stack that is not there, and selects it the next time", async () => {
         const target: StackTarget = { workDir: dir, stack: "fresh", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
         assert.equal(stackMissing(target), true);
-        const first = await openStack(target, await testPulumi());
+        assert.equal((await selectStack(target, await testPulumi())).name, "fresh");
         assert.equal(stackMissing(target), false, "the file backend shows the stack once it is there");
-        assert.equal(first.created, true);
-        assert.equal(first.stack.name, "fresh");
-        const again = await openStack(target, await testPulumi());
-        assert.equal(again.created, false);
-        assert.equal(again.stack.name, "fresh");
+        assert.equal((await selectStack(target, await testPulumi())).name, "fresh");
     });
 
     it("passes on an error that is not a missing stack, rather than make one", async () => {
         const target: StackTarget = { workDir: dir, stack: "fresh", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
-        await assert.rejects(openStack({ ...target, stack: "no/such/org/stack/name" }, await testPulumi()), (e: Error) => e.name !== "StackNotFoundError");
+        await assert.rejects(selectStack({ ...target, stack: "no/such/org/stack/name" }, await testPulumi()), (e: Error) => e.name !== "StackNotFoundError");
     });
 
     it("reads stack outputs back without decrypting them: a secret one is \"[secret]\", after an up too", async () => {
@@ -55,7 +51,7 @@ describe("ops/workspace: openStack (real CLI)", function () {
         fs.mkdirSync(project);
         fs.writeFileSync(path.join(project, "Pulumi.yaml"), stringify({ name: "outputs", main: program, runtime: { name: "nodejs", options: { typescript: false } } }));
         const target: StackTarget = { workDir: project, stack: "outputs", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
-        const { stack } = await openStack(target, await testPulumi());
+        const stack = await selectStack(target, await testPulumi());
         const up = await stack.up({ ...RUN_OPTIONS });
         const expected = { plain: { value: "p", secret: false }, token: { value: "[secret]", secret: true }, nested: { value: { a: ["x", "[secret]"], b: 2 }, secret: false } };
         assert.deepEqual(up.outputs, expected);
@@ -63,17 +59,13 @@ describe("ops/workspace: openStack (real CLI)", function () {
         assert.ok(!JSON.stringify(up).includes("tok-"), "a secret came back in the up's result");
         // read from the checkpoint, the outputs are what `pulumi stack output --json` prints
         const pulumi = await testPulumi();
-        assert.deepEqual(maskedOutputs(await checkpointReader(target, pulumi).read()), JSON.parse(await stackCli(target, pulumi)(["stack", "output", "--json"])));
+        assert.deepEqual(maskedOutputs(await readStackCheckpoint(target, pulumi)), JSON.parse(await stackCli(target, pulumi)(["stack", "output", "--json"])));
     });
 
-    it("reads the checkpoint once for what follows an update: the read since a mark, else a new one", async () => {
+    it("reads a checkpoint through the CLI where the backend's layout cannot tell, the same as from the file", async () => {
         const target: StackTarget = { workDir: path.join(dir, "outputs"), stack: "outputs", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
-        const reader = checkpointReader(target, await testPulumi());
-        const mark = reader.mark();
-        const first = await reader.read();
-        assert.equal(await reader.readSince(mark), first, "the read made after the mark, not another");
-        const fresh = await reader.readSince(reader.mark());
-        assert.notEqual(fresh, first, "nothing read since this mark: a new read");
-        assert.deepEqual(fresh, first);
+        const throughCli: StackTarget = { ...target, backendUrl: undefined, env: { PULUMI_BACKEND_URL: target.backendUrl! } };
+        const pulumi = await testPulumi();
+        assert.deepEqual(await readStackCheckpoint(throughCli, pulumi), await readStackCheckpoint(target, pulumi));
     });
 });
