@@ -81,12 +81,12 @@ export function dynamicType(type: string): string {
 
 /**
  * A resource of one of the project's dynamic providers: what `pulumi.dynamic.Resource` does (the provider serialized
- * into the `__provider` input, the type `pulumi-nodejs:dynamic/hotdash:<type>`), with three differences. Providers
+ * into the `__provider` input, the type `pulumi-nodejs:dynamic/hotdash:<type>`), with four differences. Providers
  * are serialized one at a time in the order the program declares them, the event loop turning in between, so the
  * first resources register while later providers are still being serialized (all at once, they starved every
  * registration for 2 s). The text comes from the cache the program keeps (providerTextCache.ts) when the code is the
- * same. And a provider that would capture a secret fails the program instead of putting the secret, encrypted, into
- * state.
+ * same. The text is minified (`stateText`). And a provider that would capture a secret fails the program instead of
+ * putting the secret, encrypted, into state.
  */
 export abstract class DynamicResource extends pulumi.CustomResource {
     constructor(provider: pulumi.dynamic.ResourceProvider, name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions | undefined, type: string) {
