@@ -51,10 +51,15 @@ describe("ops/transpile: the TypeScript loader with a transpile cache", () => {
         assert.match(run(file, "(() => { try { m.fail(); } catch (e) { return e.stack.split('\\n')[1]; } })()"), /thrower\.ts:4:\d+/);
     });
 
-    it("maps stack traces with Node's own source maps where Pulumi's runner installed source-map-support", () => {
+    it("maps the stack itself where Pulumi's runner installed source-map-support, and only the frames of files it compiled", () => {
         const file = path.join(dir, "thrower.ts");
         fs.writeFileSync(file, "interface Unused { a: string }\n\nexport function fail(): never {\n    throw new Error('boom');\n}\n");
-        const expr = "[typeof Error.prepareStackTrace, (() => { try { m.fail(); } catch (e) { return e.stack.split('\\n')[1]; } })()].join(' ')";
-        assert.match(run(file, expr, ["source-map-support/register"]), /^undefined .*thrower\.ts:4:\d+/);
+        const expr = "[Error.prepareStackTrace.name, (() => { try { [0].forEach(() => m.fail()); } catch (e) { return e.stack; } })()].join(' ')";
+        const [first, ours, evaluated, builtin] = run(file, expr, ["source-map-support/register"]).split("\n");
+        assert.equal(first, "prepareStackTrace Error: boom"); // the hook replaced, the error's own line as V8 writes it
+        assert.match(ours ?? "", /^ {4}at Object\.fail \(.*thrower\.ts:4:11\)$/);
+        // frames of code it did not compile, as V8 prints them
+        assert.match(evaluated ?? "", /^ {4}at \[eval\]:1:\d+$/);
+        assert.equal(builtin, "    at Array.forEach (<anonymous>)");
     });
 });
