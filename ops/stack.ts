@@ -9,7 +9,7 @@ import { type Command, type CommandContext, requireStack } from "./cli";
 import { cliStateAccess, upThroughRotation } from "./rotation";
 import { ensureSandbox } from "./sandboxControl";
 import { locatePulumi } from "./toolchain/locate";
-import { projectTarget, RUN_OPTIONS, selectStack } from "./workspace";
+import { projectTarget, RUN_OPTIONS, selectStack, withoutSummaries } from "./workspace";
 
 type Mode = "up" | "preview" | "refresh" | "destroy";
 
@@ -39,7 +39,7 @@ async function run(ctx: CommandContext, mode: Mode): Promise<number> {
     const writer = lineWriter(ctx.out);
     try {
         const target = projectTarget(ctx.projectDir, stackName, sandboxed);
-        const stack = await selectStack(target, pulumi);
+        const stack = withoutSummaries(await selectStack(target, pulumi));
         const opts = { ...RUN_OPTIONS, onOutput: (s: string) => writer.write(s) };
         const refresh = ctx.options["refresh"] === true;
         switch (mode) {

@@ -128,6 +128,16 @@ export async function selectStack(target: StackTarget, pulumi: LocatedPulumi): P
 }
 
 /**
+ * The stack, its up, refresh and destroy not reading an update's summary back: the Automation API runs `pulumi stack
+ * history` after each for it (a quarter of a second), where launch prints Pulumi's own output instead. Their results
+ * carry no summary; `history()` still reads the CLI's.
+ */
+export function withoutSummaries(stack: Stack): Stack {
+    stack.info = () => Promise.resolve(undefined);
+    return stack;
+}
+
+/**
  * What every update, refresh and destroy of launch's runs with: plain output, and the summary the Automation API reads
  * back afterwards without secrets (launch never shows them; decrypting them costs the passphrase's key derivation).
  */

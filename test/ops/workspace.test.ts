@@ -5,9 +5,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { projectElsewhere } from "../../ops/throwawayStack";
-import { PulumiCommand } from "@pulumi/pulumi/automation";
+import { PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { stackMissing } from "../../ops/fileBackend";
-import { maskedOutputs, pulumiCommand, readStackCheckpoint, RUN_OPTIONS, selectStack, stackCli, type StackTarget } from "../../ops/workspace";
+import { maskedOutputs, pulumiCommand, readStackCheckpoint, RUN_OPTIONS, selectStack, stackCli, type StackTarget, withoutSummaries } from "../../ops/workspace";
 import { ROOT, STACK_PASSPHRASE, testPulumi } from "../helpers/stack";
 
 describe("ops/workspace: the stack through the Automation API (real CLI)", function () {
@@ -60,6 +60,26 @@ describe("ops/workspace: the stack through the Automation API (real CLI)", funct
         // read from the checkpoint, the outputs are what `pulumi stack output --json` prints
         const pulumi = await testPulumi();
         assert.deepEqual(maskedOutputs(await readStackCheckpoint(target, pulumi)), JSON.parse(await stackCli(target, pulumi)(["stack", "output", "--json"])));
+    });
+
+    it("runs an up without reading its summary back, only where asked to", async () => {
+        const target: StackTarget = { workDir: path.join(dir, "outputs"), stack: "summaries", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
+        const commands = async (stack: Stack): Promise<string[]> => {
+            const run: string[] = [];
+            const cli = stack.workspace.pulumiCommand as unknown as { run(args: string[], ...rest: unknown[]): Promise<unknown> };
+            const original = cli.run.bind(cli);
+            cli.run = (args, ...rest) => {
+                run.push(args[0] === "stack" ? `stack ${args[1]}` : args[0]!);
+                return original(args, ...rest);
+            };
+            const up = await stack.up({ ...RUN_OPTIONS });
+            run.push(`summary: ${up.summary?.result}`);
+            return run;
+        };
+        const stack = await selectStack(target, await testPulumi());
+        assert.deepEqual(await commands(stack), ["up", "stack history", "summary: succeeded"]);
+        assert.deepEqual(await commands(withoutSummaries(stack)), ["up", "summary: undefined"]);
+        assert.equal((await stack.history()).length, 2, "the history itself is still the CLI's");
     });
 
     it("reads a checkpoint through the CLI where the backend's layout cannot tell, the same as from the file", async () => {
