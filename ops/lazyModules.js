@@ -1,7 +1,9 @@
 // @pulumi/pulumi loads, as it starts, two things the program and the dynamic-provider plugin rarely use: the TypeScript
 // compiler (9 MB, only to serialize a function: the program's provider cache missed) and its Automation API (never).
 // Both processes start on every `pulumi up`; preloaded (`node --require`, see pulumiEnv), this makes each load on
-// first use instead, about a quarter of a second of each start. Plain JavaScript: it runs before anything else loads.
+// first use instead, about a quarter of a second of each start. It also keeps out source-map-support's hook, which
+// both install to map stack traces through @pulumi/pulumi's own source maps (the program maps its own frames, see
+// ops/transpile.js). Plain JavaScript: it runs before anything else loads.
 "use strict";
 const Module = require("node:module");
 const path = require("node:path");
@@ -35,6 +37,15 @@ function defer(file, answers = {}) {
     require.cache[file] = stub;
 }
 
+/** Puts an empty module in the cache for `file`, a module loaded for its side effect alone, so that it never runs. */
+function skip(file) {
+    if (require.cache[file]) return;
+    const stub = new Module(file, module);
+    stub.filename = file;
+    stub.loaded = true;
+    require.cache[file] = stub;
+}
+
 /** Where `request` resolves from `from`, or undefined when it does not (then nothing is deferred). */
 function resolved(request, from) {
     try {
@@ -47,5 +58,9 @@ function resolved(request, from) {
 const pulumiDir = resolved("@pulumi/pulumi/package.json");
 const typescript = pulumiDir && resolved("typescript", path.dirname(pulumiDir)); // the copy @pulumi/pulumi's shim loads
 const automation = pulumiDir && resolved("@pulumi/pulumi/automation");
+// the hook maps every frame of the stack the program's root resource records as it is declared, before the program
+// runs: parsing @pulumi/pulumi's maps for it took a tenth of a second of each start
+const sourceMapHook = pulumiDir && resolved("source-map-support/register", path.dirname(pulumiDir));
 if (typescript) defer(typescript);
 if (automation) defer(automation, { __esModule: true });
+if (sourceMapHook) skip(sourceMapHook);

@@ -1,6 +1,7 @@
 /**
  * ops/lazyModules.js, preloaded into every node Pulumi starts for launch: @pulumi/pulumi no longer loads the
- * TypeScript compiler or its Automation API as it starts, and still gets each, whole, on first use. Each case runs in
+ * TypeScript compiler or its Automation API as it starts, and still gets each, whole, on first use; and the
+ * source-map-support hook its runners install stays out. Each case runs in
  * a node of its own, since the preload changes that process's module cache.
  */
 import { strict as assert } from "node:assert";
@@ -39,5 +40,11 @@ describe("ops/lazyModules: TypeScript and the Automation API load on first use",
             "});",
         ].join("\n");
         assert.equal(node(script, true), "true true true true function function");
+    });
+
+    it("keeps source-map-support's hook out: the require Pulumi's runners make of it installs nothing", () => {
+        const script = "require(require.resolve('source-map-support/register', { paths: [require.resolve('@pulumi/pulumi/cmd/run/index.js')] })); console.log(Error.prepareStackTrace.name);";
+        assert.equal(node(script, true), "ErrorPrepareStackTrace"); // Node's own
+        assert.equal(node(script, false), "prepareStackTrace");
     });
 });
