@@ -4,7 +4,7 @@
  * 3 x (update + boot + first passing check), target <= 1.15: the overhead of leases, waits and health polls.
  * The ratio is the median of 3 rounds.
  */
-import { FlyClient } from "../providers/fly/client";
+import { FlyMachinesApi, flyHttp } from "../providers/fly/client";
 import { converge, DEFAULT_TIMEOUTS } from "../providers/fly/rollout";
 import { startSandbox } from "../sandbox";
 import { SANDBOX_CREDENTIALS as C } from "../sandbox/credentials";
@@ -34,7 +34,7 @@ export const flyBench: Benchmark = {
         try {
             sandbox.fly.bootMs = BOOT_MS;
             sandbox.fly.checkMs = CHECK_MS;
-            const fly = new FlyClient({ apiUrl: `${sandbox.urls.fly}/v1`, token: C.flyOrgToken });
+            const fly = new FlyMachinesApi(flyHttp({ apiUrl: `${sandbox.urls.fly}/v1`, token: C.flyOrgToken }));
             const spec = (image: string) => ({
                 app: APP, group: "app", region: "iad", count: 3,
                 config: {

@@ -15,7 +15,7 @@ import { type OutputMap, Stack, type UpdateSummary } from "@pulumi/pulumi/automa
 import { APPS } from "../components/catalog";
 import { loadStackFile } from "../components/config/load";
 import type { LaunchConfig } from "../components/config/types";
-import { FlyClient } from "../providers/fly/client";
+import { FlyMachinesApi, flyHttp } from "../providers/fly/client";
 import { imageDigest } from "../providers/fly/machineConfig";
 import { machinesOfGroup } from "../providers/fly/rollout";
 import { HttpClient } from "../providers/http";
@@ -71,7 +71,7 @@ async function upOrRestore(stack: Stack, stackFile: string, message: string, cha
 }
 
 /** Problems with the services after the rollback: machines not started, checks not passing, a wrong digest, /health. */
-export async function serviceProblems(config: LaunchConfig, fly: FlyClient, expected: Readonly<Record<string, Readonly<Record<string, string>>>>): Promise<string[]> {
+export async function serviceProblems(config: LaunchConfig, fly: FlyMachinesApi, expected: Readonly<Record<string, Readonly<Record<string, string>>>>): Promise<string[]> {
     const problems: string[] = [];
     for (const app of Object.values(config.apps)) {
         const machines = await fly.listMachines(app.name); // one listing per app: Fly limits listings per app
@@ -151,7 +151,7 @@ export async function rollback(target: StackTarget, config: LaunchConfig, option
     const after = runningImages(redeployed);
     const expected = Object.fromEntries(Object.entries(after).map(([app, groups]) => [app, Object.fromEntries(Object.entries(groups).map(([g, i]) => [g, i.currentImage]))]));
     for (const s of plan.steps) for (const g of Object.keys(expected[s.app] ?? {})) expected[s.app]![g] = s.to;
-    const fly = new FlyClient({ apiUrl: config.fly.apiUrl, token: (await stackSecrets(stack, config, ["flyApiToken"])).flyApiToken });
+    const fly = new FlyMachinesApi(flyHttp({ apiUrl: config.fly.apiUrl, token: (await stackSecrets(stack, config, ["flyApiToken"])).flyApiToken }));
     const problems = await serviceProblems(config, fly, expected);
     if (problems.length) {
         io.err(`launch rollback: the redeploy finished, but not every service is healthy:\n${problems.map((p) => `  - ${p}`).join("\n")}`);

@@ -14,7 +14,7 @@ import { AGENT_APPROVE_PATH, APPS } from "../../components/catalog";
 import { loadStackFile } from "../../components/config/load";
 import { SECRET_NAMES_AS_KEYS } from "../../components/config/validate";
 import { ALERT_NAMES } from "../../components/monitoring/rules";
-import { FlyClient } from "../../providers/fly/client";
+import { FlyMachinesApi, flyHttp } from "../../providers/fly/client";
 import { imageDigest } from "../../providers/fly/machineConfig";
 import { HttpClient } from "../../providers/http";
 import { type Sandbox, startSandbox } from "../../sandbox";
@@ -192,7 +192,7 @@ export async function rehearse(opts: RehearseOptions): Promise<RehearsalReport> 
 
         await rehearsal.step("every service healthy, on the previous digest, webhooks off", async () => {
             const cfg = loadStackFile(staged.workDir, "sandbox");
-            const fly = new FlyClient({ apiUrl: cfg.fly.apiUrl, token: C.flyOrgToken });
+            const fly = new FlyMachinesApi(flyHttp({ apiUrl: cfg.fly.apiUrl, token: C.flyOrgToken }));
             const problems = await serviceProblems(cfg, fly, { [APPS.agentService.name]: { app: imageDigest(good) } });
             if (problems.length) throw new Error(problems.join("\n"));
             if (sandbox!.chatwoot.webhooks.length) throw new Error("a webhook is still registered");

@@ -5,7 +5,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, type ConfiguredProvider, diffResult, DynamicResource, knownFailures } from "../dynamic";
 import { isApiStatus } from "../http";
-import { flyClient } from "./connect";
+import { FlyAppsApi } from "./client";
+import { flyApi } from "./connect";
 
 export interface FlyAppInputs {
     readonly apiUrl: string;
@@ -38,7 +39,7 @@ export const flyAppProvider: ConfiguredProvider<FlyAppInputs, FlyAppOutputs> = {
     },
 
     async create(inputs) {
-        const fly = flyClient(this.config, inputs.apiUrl);
+        const fly = flyApi(FlyAppsApi, this.config, inputs.apiUrl);
         const found = await fly.getApp(inputs.name);
         if (found) {
             const org = found.organization?.slug;
@@ -61,7 +62,7 @@ export const flyAppProvider: ConfiguredProvider<FlyAppInputs, FlyAppOutputs> = {
 
     async read(id, props) {
         if (!props) return { id, props };
-        const found = await flyClient(this.config, props.apiUrl).getApp(props.name);
+        const found = await flyApi(FlyAppsApi, this.config, props.apiUrl).getApp(props.name);
         if (!found) return {}; // gone: refresh drops it from state
         return { id: found.id, props: { ...props, appId: found.id } };
     },
@@ -72,7 +73,7 @@ export const flyAppProvider: ConfiguredProvider<FlyAppInputs, FlyAppOutputs> = {
 
     async delete(_id, props) {
         if (props.adopted) return; // it ran before the stack; the stack does not get to remove it
-        await flyClient(this.config, props.apiUrl).deleteApp(props.name);
+        await flyApi(FlyAppsApi, this.config, props.apiUrl).deleteApp(props.name);
     },
 };
 

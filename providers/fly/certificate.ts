@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type ConfiguredProvider, diffResult, DynamicResource, type ProviderConfig } from "../dynamic";
-import type { FlyCertificate } from "./client";
-import { flyClient } from "./connect";
+import { type FlyCertificate, FlyCertificatesApi } from "./client";
+import { flyApi } from "./connect";
 
 export interface FlyCertificateInputs {
     readonly apiUrl: string;
@@ -38,7 +38,7 @@ function outputs(inputs: FlyCertificateInputs, c: FlyCertificate): FlyCertificat
 }
 
 async function request(config: ProviderConfig | undefined, inputs: FlyCertificateInputs): Promise<FlyCertificateOutputs> {
-    const fly = flyClient(config, inputs.apiUrl);
+    const fly = flyApi(FlyCertificatesApi, config, inputs.apiUrl);
     let cert = (await fly.getCertificate(inputs.app, inputs.hostname)) ?? (await fly.requestCertificate(inputs.app, inputs.hostname));
     const deadline = Date.now() + (inputs.waitSeconds ?? 0) * 1000;
     while (!certificateReady(cert) && Date.now() < deadline) {
@@ -63,7 +63,7 @@ export const flyCertificateProvider: ConfiguredProvider<FlyCertificateInputs, Fl
 
     async read(id, props) {
         if (!props) return { id, props };
-        const cert = await flyClient(this.config, props.apiUrl).getCertificate(props.app, props.hostname);
+        const cert = await flyApi(FlyCertificatesApi, this.config, props.apiUrl).getCertificate(props.app, props.hostname);
         return cert ? { id, props: outputs(props, cert) } : {};
     },
 
@@ -72,7 +72,7 @@ export const flyCertificateProvider: ConfiguredProvider<FlyCertificateInputs, Fl
     },
 
     async delete(_id, props) {
-        await flyClient(this.config, props.apiUrl).deleteCertificate(props.app, props.hostname);
+        await flyApi(FlyCertificatesApi, this.config, props.apiUrl).deleteCertificate(props.app, props.hostname);
     },
 };
 

@@ -91,21 +91,28 @@ export function flyAuthorization(token: string): string {
     return /^fm[12][ra]?_/.test(bare) ? `FlyV1 ${bare}` : `Bearer ${bare}`;
 }
 
-export class FlyClient {
-    readonly http: HttpClient;
+/**
+ * The HTTP client every area of the Machines API talks through, carrying Fly's authorization. The API comes in areas,
+ * one class each, because a dynamic provider's closure (its code, as Pulumi writes it to state with every resource)
+ * takes in the whole class it calls through: each provider calls through the area it needs and carries only that.
+ */
+export function flyHttp(opts: FlyClientOptions): HttpClient {
+    const authorization = flyAuthorization(opts.token);
+    return new HttpClient({
+        vendor: "Fly Machines API",
+        baseUrl: opts.apiUrl,
+        authHeaders: () => ({ authorization }),
+        requestIdHeaders: ["fly-request-id"],
+        ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
+    });
+}
 
-    constructor(opts: FlyClientOptions) {
-        const authorization = flyAuthorization(opts.token);
-        this.http = new HttpClient({
-            vendor: "Fly Machines API",
-            baseUrl: opts.apiUrl,
-            authHeaders: () => ({ authorization }),
-            requestIdHeaders: ["fly-request-id"],
-            ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
-        });
-    }
+/** An area of the Machines API, as its class is made. */
+export type FlyApi<A> = new (http: HttpClient) => A;
 
-    // ---- apps ----
+/** Apps. */
+export class FlyAppsApi {
+    constructor(readonly http: HttpClient) {}
 
     getApp(name: string): Promise<FlyApp | undefined> {
         return this.http.send<FlyApp>({ method: "GET", path: encodePath`/apps/${name}`, allow404: true });
@@ -121,8 +128,11 @@ export class FlyClient {
     async deleteApp(name: string): Promise<void> {
         await this.http.send({ method: "DELETE", path: encodePath`/apps/${name}`, allow404: true });
     }
+}
 
-    // ---- secrets ----
+/** An app's secrets. */
+export class FlySecretsApi {
+    constructor(readonly http: HttpClient) {}
 
     async listSecrets(app: string): Promise<FlySecretDigest[]> {
         const res = await this.http.send<{ secrets: FlySecretDigest[] }>({ method: "GET", path: encodePath`/apps/${app}/secrets` });
@@ -140,8 +150,11 @@ export class FlyClient {
         });
         return { version: res.version ?? res.Version ?? 0, secrets: res.secrets };
     }
+}
 
-    // ---- IPs ----
+/** An app's IP addresses. */
+export class FlyIpsApi {
+    constructor(readonly http: HttpClient) {}
 
     async listIps(app: string): Promise<FlyIp[]> {
         const res = await this.http.send<{ ips: FlyIp[] }>({ method: "GET", path: encodePath`/apps/${app}/ip_assignments` });
@@ -158,8 +171,11 @@ export class FlyClient {
     async releaseIp(app: string, ip: string): Promise<void> {
         await this.http.send({ method: "DELETE", path: encodePath`/apps/${app}/ip_assignments/${ip}`, allow404: true });
     }
+}
 
-    // ---- machines ----
+/** An app's machines, and the leases a deploy holds on them. */
+export class FlyMachinesApi {
+    constructor(readonly http: HttpClient) {}
 
     listMachines(app: string): Promise<FlyMachine[]> {
         return this.http.send<FlyMachine[]>({ method: "GET", path: encodePath`/apps/${app}/machines` });
@@ -212,8 +228,6 @@ export class FlyClient {
         }
     }
 
-    // ---- leases ----
-
     /** The lease on a machine, if one is held. */
     async getLease(app: string, id: string): Promise<(FlyLease & { description?: string }) | undefined> {
         const res = await this.http.send<{ data: FlyLease & { description?: string } }>({
@@ -259,8 +273,11 @@ export class FlyClient {
             headers: { "fly-machine-lease-nonce": nonce }, allow404: true,
         });
     }
+}
 
-    // ---- volumes ----
+/** An app's volumes. */
+export class FlyVolumesApi {
+    constructor(readonly http: HttpClient) {}
 
     listVolumes(app: string): Promise<FlyVolume[]> {
         return this.http.send<FlyVolume[]>({ method: "GET", path: encodePath`/apps/${app}/volumes` });
@@ -285,8 +302,11 @@ export class FlyClient {
     async deleteVolume(app: string, id: string): Promise<void> {
         await this.http.send({ method: "DELETE", path: encodePath`/apps/${app}/volumes/${id}`, allow404: true });
     }
+}
 
-    // ---- certificates ----
+/** An app's TLS certificates. */
+export class FlyCertificatesApi {
+    constructor(readonly http: HttpClient) {}
 
     getCertificate(app: string, hostname: string): Promise<FlyCertificate | undefined> {
         return this.http.send<FlyCertificate>({ method: "GET", path: encodePath`/apps/${app}/certificates/${hostname}`, allow404: true });

@@ -4,7 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { changedKeys, type ConfiguredProvider, diffResult, DynamicResource, isUnknown, type ProviderConfig } from "../dynamic";
-import { flyClient } from "./connect";
+import { FlyIpsApi } from "./client";
+import { flyApi } from "./connect";
 
 export interface FlyIpsInputs {
     readonly apiUrl: string;
@@ -20,7 +21,7 @@ export interface FlyIpsOutputs extends FlyIpsInputs {
 }
 
 async function ensure(provider: { config?: ProviderConfig }, inputs: FlyIpsInputs, allocatedBefore: readonly string[]): Promise<FlyIpsOutputs> {
-    const fly = flyClient(provider.config, inputs.apiUrl);
+    const fly = flyApi(FlyIpsApi, provider.config, inputs.apiUrl);
     const existing = await fly.listIps(inputs.app);
     const allocated = [...allocatedBefore];
     const addresses: { ip: string; type: string }[] = [];
@@ -64,7 +65,7 @@ export const flyIpsProvider: ConfiguredProvider<FlyIpsInputs, FlyIpsOutputs> = {
 
     async read(id, props) {
         if (!props) return { id, props };
-        const live = await flyClient(this.config, props.apiUrl).listIps(props.app);
+        const live = await flyApi(FlyIpsApi, this.config, props.apiUrl).listIps(props.app);
         return { id, props: { ...props, addresses: props.types.flatMap((type) => live.filter((i) => i.type === type).slice(0, 1).map((i) => ({ ip: i.ip, type }))) } };
     },
 
@@ -73,7 +74,7 @@ export const flyIpsProvider: ConfiguredProvider<FlyIpsInputs, FlyIpsOutputs> = {
     },
 
     async delete(_id, props) {
-        const fly = flyClient(this.config, props.apiUrl);
+        const fly = flyApi(FlyIpsApi, this.config, props.apiUrl);
         for (const ip of props.allocated ?? []) await fly.releaseIp(props.app, ip);
     },
 };

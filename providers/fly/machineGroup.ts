@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type ConfiguredProvider, diffResult, DynamicResource, isUnknown, knownFailures, type ProviderConfig } from "../dynamic";
-import { flyClient } from "./connect";
+import { FlyMachinesApi } from "./client";
+import { flyApi } from "./connect";
 import { configDigest, imageDigest, type MachineConfig, normalizeConfig } from "./machineConfig";
 import { converge, DEFAULT_TIMEOUTS, destroyGroup, type GroupSpec, groupMachines, machineConfigFor, type RolloutTimeouts } from "./rollout";
 
@@ -33,7 +34,7 @@ function timeoutsOf(inputs: MachineGroupInputs): RolloutTimeouts {
 }
 
 async function deploy(config: ProviderConfig | undefined, inputs: MachineGroupInputs, before: MachineGroupOutputs | undefined): Promise<MachineGroupOutputs> {
-    const fly = flyClient(config, inputs.apiUrl);
+    const fly = flyApi(FlyMachinesApi, config, inputs.apiUrl);
     const newSecrets = inputs.secretsVersion !== undefined && inputs.secretsVersion !== (before?.appliedSecretsVersion ?? inputs.secretsVersion);
     const result = await converge(fly, inputs, timeoutsOf(inputs), newSecrets);
     const current = imageDigest(inputs.config.image);
@@ -89,7 +90,7 @@ export const machineGroupProvider: ConfiguredProvider<MachineGroupInputs, Machin
     /** Refresh: the live machines' configs and images replace what state remembers, so drift shows as a diff. */
     async read(id, props) {
         if (!props) return { id, props };
-        const live = await groupMachines(flyClient(this.config, props.apiUrl), props.app, props.group);
+        const live = await groupMachines(flyApi(FlyMachinesApi, this.config, props.apiUrl), props.app, props.group);
         const digests = [...new Set(live.map((m) => JSON.stringify(normalizeConfig({ ...m.config, mounts: [] }))))];
         const images = [...new Set(live.map((m) => imageDigest(m.config.image)))];
         const declared = JSON.stringify(normalizeConfig({ ...machineConfigFor(props, "", undefined), mounts: [] }));
@@ -110,7 +111,7 @@ export const machineGroupProvider: ConfiguredProvider<MachineGroupInputs, Machin
 
     async delete(_id, props) {
         if (props.adopted) return; // machines that ran before the stack stay when the stack lets go
-        await destroyGroup(flyClient(this.config, props.apiUrl), props.app, props.group, timeoutsOf(props));
+        await destroyGroup(flyApi(FlyMachinesApi, this.config, props.apiUrl), props.app, props.group, timeoutsOf(props));
     },
 };
 

@@ -5,7 +5,7 @@
  * previous config and the deploy stops there. Creates carry a launch id, so a retried create never duplicates.
  */
 import { randomUUID } from "node:crypto";
-import { type FlyClient, type FlyMachine, LAUNCH_ID_KEY } from "./client";
+import { type FlyMachine, type FlyMachinesApi, LAUNCH_ID_KEY } from "./client";
 import { type MachineConfig, imageDigest, sameConfig } from "./machineConfig";
 
 export interface GroupSpec {
@@ -45,7 +45,7 @@ export interface GroupState {
 }
 
 /** The machines of `group` in `app`, oldest first. */
-export async function groupMachines(fly: FlyClient, app: string, group: string): Promise<FlyMachine[]> {
+export async function groupMachines(fly: FlyMachinesApi, app: string, group: string): Promise<FlyMachine[]> {
     return machinesOfGroup(await fly.listMachines(app), group);
 }
 
@@ -70,7 +70,7 @@ export function machineConfigFor(spec: GroupSpec, launchId: string, mountVolume:
  * reach a machine only through an update). Throws a message naming the machine and the failing check when a machine
  * does not become healthy; that machine is then back on its previous config and later machines are untouched.
  */
-export async function converge(fly: FlyClient, spec: GroupSpec, timeouts: RolloutTimeouts, forceUpdate: boolean): Promise<GroupState> {
+export async function converge(fly: FlyMachinesApi, spec: GroupSpec, timeouts: RolloutTimeouts, forceUpdate: boolean): Promise<GroupState> {
     const existing = await groupMachines(fly, spec.app, spec.group);
     const adopted = existing.length > 0;
     const keep = existing.slice(0, spec.count);
@@ -110,7 +110,7 @@ export async function converge(fly: FlyClient, spec: GroupSpec, timeouts: Rollou
 }
 
 /** Destroys every machine of the group. */
-export async function destroyGroup(fly: FlyClient, app: string, group: string, timeouts: RolloutTimeouts): Promise<void> {
+export async function destroyGroup(fly: FlyMachinesApi, app: string, group: string, timeouts: RolloutTimeouts): Promise<void> {
     const deploy: Deploy = { description: `hotdash-launch ${randomUUID()}`, releases: [] };
     try {
         for (const m of await groupMachines(fly, app, group)) await destroyOne(fly, app, m.id, timeouts, deploy);
@@ -125,7 +125,7 @@ interface Deploy {
     readonly releases: Promise<void>[];
 }
 
-async function createOne(fly: FlyClient, spec: GroupSpec, volume: string | undefined, timeouts: RolloutTimeouts): Promise<string> {
+async function createOne(fly: FlyMachinesApi, spec: GroupSpec, volume: string | undefined, timeouts: RolloutTimeouts): Promise<string> {
     const launchId = randomUUID();
     const config = machineConfigFor(spec, launchId, volume);
     const m = await fly.createMachine(spec.app, {
@@ -141,7 +141,7 @@ async function createOne(fly: FlyClient, spec: GroupSpec, volume: string | undef
     return m.id;
 }
 
-async function updateOne(fly: FlyClient, spec: GroupSpec, m: FlyMachine, desired: MachineConfig, timeouts: RolloutTimeouts, nonce: string): Promise<void> {
+async function updateOne(fly: FlyMachinesApi, spec: GroupSpec, m: FlyMachine, desired: MachineConfig, timeouts: RolloutTimeouts, nonce: string): Promise<void> {
     const secrets = spec.secretsVersion !== undefined ? { min_secrets_version: spec.secretsVersion } : {};
     const updated = await fly.updateMachine(spec.app, m.id, { config: desired, ...secrets }, nonce);
     const failure = await awaitHealthy(fly, spec.app, m.id, updated.instance_id, timeouts);
@@ -157,7 +157,7 @@ async function updateOne(fly: FlyClient, spec: GroupSpec, m: FlyMachine, desired
     );
 }
 
-async function destroyOne(fly: FlyClient, app: string, id: string, timeouts: RolloutTimeouts, deploy: Deploy): Promise<void> {
+async function destroyOne(fly: FlyMachinesApi, app: string, id: string, timeouts: RolloutTimeouts, deploy: Deploy): Promise<void> {
     const held = await hold(fly, app, id, timeouts, deploy);
     try {
         await fly.destroyMachine(app, id, held.nonce);
@@ -174,7 +174,7 @@ interface Held {
 }
 
 /** Takes a lease on the machine and keeps it alive; someone else's lease is an error that says what to do. */
-async function hold(fly: FlyClient, app: string, id: string, timeouts: RolloutTimeouts, deploy: Deploy): Promise<Held> {
+async function hold(fly: FlyMachinesApi, app: string, id: string, timeouts: RolloutTimeouts, deploy: Deploy): Promise<Held> {
     const { lease, heldBy } = await fly.acquireLease(app, id, timeouts.leaseTtlSeconds, deploy.description);
     if (!lease) {
         throw new Error(`${app}: machine ${id} is leased by someone else (${heldBy}); another deploy may be running. ` +
@@ -201,7 +201,7 @@ async function hold(fly: FlyClient, app: string, id: string, timeouts: RolloutTi
  * Waits for the machine (at `version`) to start and pass every check. Returns undefined when healthy, or why not:
  * it stopped or failed (at once), a check stayed critical past the grace period, or time ran out.
  */
-export async function awaitHealthy(fly: FlyClient, app: string, id: string, version: string, timeouts: RolloutTimeouts): Promise<string | undefined> {
+export async function awaitHealthy(fly: FlyMachinesApi, app: string, id: string, version: string, timeouts: RolloutTimeouts): Promise<string | undefined> {
     const deadline = Date.now() + timeouts.healthSeconds * 1000;
     let started = false;
     let criticalSince: number | undefined;

@@ -5,7 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type ConfiguredProvider, diffResult, DynamicResource, knownEntries, type ProviderConfig, secretValues } from "../dynamic";
-import { flyClient } from "./connect";
+import { FlySecretsApi } from "./client";
+import { flyApi } from "./connect";
 
 export interface FlySecretsInputs {
     readonly apiUrl: string;
@@ -40,7 +41,7 @@ export function plainFacts(digests: Readonly<Record<string, string>>): Pick<FlyS
 
 async function write(provider: { config?: ProviderConfig }, inputs: FlySecretsInputs, changes: Record<string, string | null>, before?: FlySecretsOutputs): Promise<FlySecretsOutputs> {
     if (Object.keys(changes).length === 0 && before) return { ...before, ...inputs, digests: before.digests, ...plainFacts(before.digests) };
-    const res = await flyClient(provider.config, inputs.apiUrl).setSecrets(inputs.app, changes);
+    const res = await flyApi(FlySecretsApi, provider.config, inputs.apiUrl).setSecrets(inputs.app, changes);
     const digests = Object.fromEntries(res.secrets.filter((s) => s.name in inputs.values).map((s) => [s.name, s.digest]));
     return { ...inputs, version: res.version, digests, ...plainFacts(digests) };
 }
@@ -68,7 +69,7 @@ export const flySecretsProvider: ConfiguredProvider<FlySecretsInputs, FlySecrets
     /** Refresh: a secret changed or removed out of band loses its value in state, so the next `up` writes it again. */
     async read(id, props) {
         if (!props) return { id, props };
-        const live = await flyClient(this.config, props.apiUrl).listSecrets(props.app);
+        const live = await flyApi(FlySecretsApi, this.config, props.apiUrl).listSecrets(props.app);
         const values: Record<string, string> = {};
         for (const [name, value] of Object.entries(props.values ?? {})) {
             const now = live.find((s) => s.name === name);
@@ -86,7 +87,7 @@ export const flySecretsProvider: ConfiguredProvider<FlySecretsInputs, FlySecrets
 
     async delete(_id, props) {
         const names = Object.keys(props.digests ?? {});
-        if (names.length) await flyClient(this.config, props.apiUrl).setSecrets(props.app, Object.fromEntries(names.map((n) => [n, null])));
+        if (names.length) await flyApi(FlySecretsApi, this.config, props.apiUrl).setSecrets(props.app, Object.fromEntries(names.map((n) => [n, null])));
     },
 };
 

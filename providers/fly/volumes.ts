@@ -5,8 +5,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { type ConfiguredProvider, diffResult, DynamicResource, knownFailures, type ProviderConfig } from "../dynamic";
-import type { FlyVolume } from "./client";
-import { flyClient } from "./connect";
+import { type FlyVolume, FlyVolumesApi } from "./client";
+import { flyApi } from "./connect";
 
 export interface FlyVolumesInputs {
     readonly apiUrl: string;
@@ -28,7 +28,7 @@ export interface FlyVolumesOutputs extends FlyVolumesInputs {
 }
 
 async function ensure(config: ProviderConfig | undefined, inputs: FlyVolumesInputs, before?: FlyVolumesOutputs): Promise<FlyVolumesOutputs> {
-    const fly = flyClient(config, inputs.apiUrl);
+    const fly = flyApi(FlyVolumesApi, config, inputs.apiUrl);
     const live = (await fly.listVolumes(inputs.app)).filter((v) => v.name === inputs.name && v.region === inputs.region && v.state !== "destroyed");
     const known = before?.ids ?? [];
     const adoptedIds = before ? [...before.adoptedIds] : live.map((v) => v.id);
@@ -82,7 +82,7 @@ export const flyVolumesProvider: ConfiguredProvider<FlyVolumesInputs, FlyVolumes
 
     async read(id, props) {
         if (!props) return { id, props };
-        const fly = flyClient(this.config, props.apiUrl);
+        const fly = flyApi(FlyVolumesApi, this.config, props.apiUrl);
         const live = (await Promise.all(props.ids.map((v) => fly.getVolume(props.app, v)))).filter((v): v is FlyVolume => !!v && v.state !== "destroyed");
         const first = live[0];
         return {
@@ -100,7 +100,7 @@ export const flyVolumesProvider: ConfiguredProvider<FlyVolumesInputs, FlyVolumes
     },
 
     async delete(_id, props) {
-        const fly = flyClient(this.config, props.apiUrl);
+        const fly = flyApi(FlyVolumesApi, this.config, props.apiUrl);
         for (const id of props.ids) if (!props.adoptedIds.includes(id)) await fly.deleteVolume(props.app, id);
     },
 };

@@ -10,7 +10,7 @@ import { main } from "../../ops/cli";
 import { COMMANDS } from "../../ops/commands";
 import { rollback, type RollbackOptions, serviceProblems } from "../../ops/rollback";
 import { postToSlack } from "../../ops/slack";
-import { FlyClient } from "../../providers/fly/client";
+import { FlyMachinesApi, flyHttp } from "../../providers/fly/client";
 import { parseRollbackMessage } from "../../ops/rollbackPlan";
 import { selectStack } from "../../ops/workspace";
 import { waitFor } from "../../sandbox/daemons";
@@ -150,7 +150,7 @@ describe("launch rollback (real engine)", function () {
 
     it("the health check names a machine on the wrong digest and a service whose /health fails", async () => {
         const config = loadStackFile(stack().workDir, "sandbox");
-        const fly = new FlyClient({ apiUrl: config.fly.apiUrl, token: String(stack().config["hotdash:flyApiToken"]) });
+        const fly = new FlyMachinesApi(flyHttp({ apiUrl: config.fly.apiUrl, token: String(stack().config["hotdash:flyApiToken"]) }));
         const expected = { [AGENT]: { app: digestOf(a[AGENT]![0]!) }, [LLAMA]: { app: digestOf(a[LLAMA]![0]!) }, [CHATWOOT]: { web: digestOf(a[CHATWOOT]![0]!), worker: digestOf(a[CHATWOOT]![0]!) } };
         assert.deepEqual(await serviceProblems(config, fly, expected), []);
         sandbox().llamaindexMcp.healthy = false;

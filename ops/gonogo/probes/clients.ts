@@ -3,13 +3,13 @@
  * passing 429 or 5xx; a refused token is not retried, so it fails at once).
  */
 import { ChatwootClient } from "../../../providers/chatwoot/client";
-import { FlyClient } from "../../../providers/fly/client";
+import { type FlyApi, flyHttp } from "../../../providers/fly/client";
 import { HttpClient } from "../../../providers/http";
 import { SupabaseClient } from "../../../providers/supabase/client";
 import type { ProbeContext } from "../probe";
 
-export function flyClient(ctx: ProbeContext): FlyClient {
-    return new FlyClient({ apiUrl: ctx.config.fly.apiUrl, token: ctx.secret("flyApiToken") ?? "" });
+export function flyApi<A>(ctx: ProbeContext, Api: FlyApi<A>): A {
+    return new Api(flyHttp({ apiUrl: ctx.config.fly.apiUrl, token: ctx.secret("flyApiToken") ?? "" }));
 }
 
 export function supabaseClient(ctx: ProbeContext): SupabaseClient {

@@ -1,11 +1,11 @@
 /** Fly: every machine of every app started with all its checks passing; custom hostnames' certificates issued and renewing. */
 import { MONITOR_APP } from "../../../components/monitoring/files";
-import type { FlyMachine } from "../../../providers/fly/client";
+import { FlyCertificatesApi, type FlyMachine, FlyMachinesApi } from "../../../providers/fly/client";
 import { certificateReady } from "../../../providers/fly/certificate";
 import type { Finding } from "../../../policies/framework/finding";
 import { CERT_ITEM, MACHINES_ITEM } from "../checklist";
 import { finding, type Probe, type ProbeContext, reason } from "../probe";
-import { flyClient } from "./clients";
+import { flyApi } from "./clients";
 
 function machineProblems(machines: readonly FlyMachine[]): string[] {
     const out: string[] = [];
@@ -21,7 +21,7 @@ export async function machinesFinding(ctx: ProbeContext, app: string): Promise<F
     const source = `Fly Machines API: GET /apps/${app}/machines`;
     const expected = "every machine started, every check passing";
     try {
-        const machines = (await flyClient(ctx).listMachines(app)).filter((m) => m.state !== "destroyed");
+        const machines = (await flyApi(ctx, FlyMachinesApi).listMachines(app)).filter((m) => m.state !== "destroyed");
         const groups = [...new Set(machines.map((m) => m.config.metadata?.["fly_process_group"] ?? "app"))].sort().join(", ");
         const problems = machineProblems(machines);
         const observed = `${machines.length} machines (${groups || "none"})${problems.length ? `; ${problems.join("; ")}` : ", all started and passing"}`;
@@ -51,7 +51,7 @@ export const certificatesProbe: Probe = {
             const source = `Fly Machines API: GET /apps/${app.name}/certificates/${hostname}`;
             const expected = `issued by Fly (ACME, renewed by Fly), valid past ${horizon}`;
             try {
-                const cert = await flyClient(ctx).getCertificate(app.name, hostname);
+                const cert = await flyApi(ctx, FlyCertificatesApi).getCertificate(app.name, hostname);
                 if (!cert) return finding(CERT_ITEM, hostname, "fail", `${hostname}: no certificate on ${app.name}`, { observed: "none", expected, source, fix: `npx launch up --stack ${ctx.config.stack}` }, ctx.now);
                 const active = (cert.certificates ?? []).find((c) => c.status === "active");
                 const observed = `status ${cert.status}${active?.expires_at ? `, expires ${active.expires_at}` : ""}`;

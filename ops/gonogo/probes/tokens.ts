@@ -4,10 +4,11 @@
  * the Fly token's as its macaroon states it, the Supabase token's as declared in config (no API tells it).
  */
 import type { Finding } from "../../../policies/framework/finding";
+import { FlyAppsApi } from "../../../providers/fly/client";
 import { flyTokenExpires } from "../../../providers/launchFacts";
 import { TOKEN_EXPIRY_ITEM, TOKEN_VALID_ITEM } from "../checklist";
 import { finding, type Probe, type ProbeContext, reason } from "../probe";
-import { chatwootClient, flyClient, rawClient, supabaseClient } from "./clients";
+import { chatwootClient, flyApi, rawClient, supabaseClient } from "./clients";
 
 const fixToken = (ctx: ProbeContext, key: string): string => `pulumi config set --secret hotdash:${key} <new-token> --stack ${ctx.config.stack} && npx launch up --stack ${ctx.config.stack}`;
 
@@ -29,7 +30,7 @@ export const tokenValidityProbe: Probe = {
         const agent = c.apps.agentService.name;
         return Promise.all([
             check(ctx, "flyApiToken", `Fly Machines API: GET /apps/${agent}`, "flyApiToken", async () => {
-                const app = await flyClient(ctx).getApp(agent);
+                const app = await flyApi(ctx, FlyAppsApi).getApp(agent);
                 return app ? `reads app ${app.name}` : `answers (app ${agent} not found)`;
             }),
             check(ctx, "supabaseAccessToken", "Supabase Management API: GET /v1/profile", "supabaseAccessToken", async () => {

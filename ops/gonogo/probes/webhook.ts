@@ -9,10 +9,11 @@ import { createHash, randomUUID } from "node:crypto";
 import { AGENT_WEBHOOK_PATH } from "../../../components/catalog";
 import { signDelivery } from "../../../providers/chatwoot/signature";
 import type { ChatwootWebhook } from "../../../providers/chatwoot/client";
+import { FlyMachinesApi } from "../../../providers/fly/client";
 import type { Finding } from "../../../policies/framework/finding";
 import { WEBHOOK_ITEM } from "../checklist";
 import { finding, type Probe, type ProbeContext, reason } from "../probe";
-import { chatwootClient, flyClient, rawClient, supabaseClient } from "./clients";
+import { chatwootClient, flyApi, rawClient, supabaseClient } from "./clients";
 
 export const SUPABASE_WEBHOOK_SECRET = "CHATWOOT_WEBHOOK_SECRET";
 
@@ -74,7 +75,7 @@ export const webhookProbe: Probe = {
                 const app = ctx.config.apps.agentService.name;
                 const source = `signed ping to ${url} per machine (fly-force-instance-id)`;
                 try {
-                    const started = (await flyClient(ctx).listMachines(app)).filter((m) => m.state === "started");
+                    const started = (await flyApi(ctx, FlyMachinesApi).listMachines(app)).filter((m) => m.state === "started");
                     if (!started.length) return [at("fail", `${app} machines`, `${app} has no started machine to verify the webhook`, "none started", "every machine verifies", source, `npx launch up --stack ${stack}`)];
                     return await Promise.all(started.map(async (m) => {
                         const status = await pingMachine(ctx, secret, m.id).catch((e: Error) => e.message);
