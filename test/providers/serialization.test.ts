@@ -162,6 +162,17 @@ describe("serialized providers", function () {
         assert.ok(!texts["flyAppProvider"]!.includes("undici/lib/"), "no deep undici internals captured");
     });
 
+    it("carry only the area of the Fly Machines API each calls through: the closure takes in the whole client class", () => {
+        const markers = { apps: "org_slug", secrets: "/secrets", ips: "/ip_assignments", machines: "/machines", volumes: "/volumes", certificates: "/certificates" };
+        const carried = (name: string): string[] => Object.entries(markers).filter(([, marker]) => texts[name]!.includes(marker)).map(([area]) => area);
+        assert.deepEqual(carried("flyAppProvider"), ["apps"]);
+        assert.deepEqual(carried("flySecretsProvider"), ["secrets"]);
+        assert.deepEqual(carried("flyIpsProvider"), ["ips"]);
+        assert.deepEqual(carried("machineGroupProvider"), ["machines"]);
+        assert.deepEqual(carried("flyVolumesProvider"), ["volumes"]);
+        assert.deepEqual(carried("flyCertificateProvider"), ["certificates"]);
+    });
+
     it("rebuild, as the engine's host rebuilds them, into providers that work against the sandbox", async () => {
         const rebuilt = (require("require-from-string") as (code: string) => { handler(): pulumi.dynamic.ResourceProvider & { config?: unknown } })(texts["flyAppProvider"]!).handler();
         await rebuilt.configure?.({ config: { get: (k: string) => (k === "hotdash:flyApiToken" ? C.flyOrgToken : undefined), require: () => "" } });
