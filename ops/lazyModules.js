@@ -8,6 +8,15 @@
 const Module = require("node:module");
 const path = require("node:path");
 
+/** Puts `exports` in the module cache as the module `file`, loaded, so that a require of it returns them. */
+function standIn(file, exports) {
+    const stub = new Module(file, module);
+    stub.filename = file;
+    stub.loaded = true;
+    stub.exports = exports;
+    require.cache[file] = stub;
+}
+
 /**
  * Puts a stand-in for `file` in the module cache that loads the real module on first use and forwards to it. `answers`
  * are properties read before any use (TypeScript's `__importStar` reads `__esModule`), given without loading.
@@ -22,10 +31,7 @@ function defer(file, answers = {}) {
         }
         return real;
     };
-    const stub = new Module(file, module);
-    stub.filename = file;
-    stub.loaded = true;
-    stub.exports = new Proxy({}, {
+    standIn(file, new Proxy({}, {
         get: (_, key) => (!real && Object.hasOwn(answers, key) ? answers[key] : load()[key]),
         has: (_, key) => key in load(),
         ownKeys: () => Reflect.ownKeys(load()),
@@ -33,17 +39,12 @@ function defer(file, answers = {}) {
             const d = Object.getOwnPropertyDescriptor(load(), key);
             return d && { ...d, configurable: true };
         },
-    });
-    require.cache[file] = stub;
+    }));
 }
 
-/** Puts an empty module in the cache for `file`, a module loaded for its side effect alone, so that it never runs. */
+/** Keeps `file`, a module loaded for its side effect alone, from ever running: an empty one stands in for it. */
 function skip(file) {
-    if (require.cache[file]) return;
-    const stub = new Module(file, module);
-    stub.filename = file;
-    stub.loaded = true;
-    require.cache[file] = stub;
+    if (!require.cache[file]) standIn(file, {});
 }
 
 /** Where `request` resolves from `from`, or undefined when it does not (then nothing is deferred). */

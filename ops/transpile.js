@@ -32,6 +32,10 @@ function programCaches(env = process.env) {
     return { typescript: path.join(root, "typescript"), node: path.join(root, "node"), providers: path.join(root, "providers") };
 }
 
+/** Each file compiled here: its inline source map, kept as text until a stack first needs it, then parsed. */
+const sourceMaps = new Map();
+const INLINE_MAP = "//# sourceMappingURL=data:application/json;base64,";
+
 let typescript; // loaded on the first miss only: a warm run never loads the compiler for this
 let registered = false;
 
@@ -74,10 +78,6 @@ function register(env = process.env) {
         module._compile(js, filename);
     };
 }
-
-/** Each file compiled here: its inline source map, kept as text until a stack first needs it, then parsed. */
-const sourceMaps = new Map();
-const INLINE_MAP = "//# sourceMappingURL=data:application/json;base64,";
 
 /** The source map of a file compiled here; undefined for any other file. */
 function sourceMapOf(file) {

@@ -34,7 +34,8 @@ export function pulumiEnv(located: LocatedPulumi, env: NodeJS.ProcessEnv = proce
         // Node keeps the bytecode of the modules the program and the dynamic providers load (@pulumi/pulumi, gRPC):
         // each run of either is a new process, and compiling them again cost it most of a second
         NODE_COMPILE_CACHE: programCaches(env).node,
-        // the program and the dynamic-provider plugin load TypeScript and the Automation API only on use (ops/lazyModules.js)
+        // the program and the dynamic-provider plugin load TypeScript and the Automation API only on use, and without
+        // source-map-support's hook (ops/lazyModules.js)
         NODE_OPTIONS: [env["NODE_OPTIONS"], `--require ${JSON.stringify(LAZY_MODULES)}`].filter(Boolean).join(" "),
         ...(located.offline ? { PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true" } : {}),
     };
