@@ -2,7 +2,7 @@
  * A typed client for the Chatwoot Application API (../notes/supabase-chatwoot-api.md §6-§8), on the project's HTTP
  * layer: `api_access_token` auth, responses wrapped in `payload` as the Rails views do (not as the swagger says).
  */
-import { encodePath, HttpClient, type RetryEvent } from "../http";
+import { encodePath, HttpClient } from "../http";
 
 export interface ChatwootWebhook {
     readonly id: number;
@@ -24,7 +24,6 @@ export interface ChatwootClientOptions {
     /** Chatwoot base URL, e.g. `https://hotdash-chatwoot.fly.dev`. */
     readonly baseUrl: string;
     readonly token: string;
-    readonly onRetry?: (event: RetryEvent) => void;
 }
 
 export class ChatwootClient {
@@ -36,7 +35,6 @@ export class ChatwootClient {
             vendor: "Chatwoot API",
             baseUrl: opts.baseUrl,
             authHeaders: () => ({ api_access_token: token }),
-            ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
         });
     }
 

@@ -3,7 +3,7 @@
  * HTTP layer. Creates that are not idempotent (apps, machines, volumes) pass a "did it happen?" check, so a retry
  * after a timeout never makes a second one.
  */
-import { encodePath, HttpClient, isApiStatus, type RetryEvent } from "../http";
+import { encodePath, HttpClient, isApiStatus } from "../http";
 import type { MachineConfig } from "./machineConfig";
 
 export interface FlyApp {
@@ -82,7 +82,6 @@ export interface FlyClientOptions {
     readonly apiUrl: string;
     /** An org or deploy token. Macaroons (`fm1r_`, `fm1a_`, `fm2_`) go as `FlyV1`, anything else as `Bearer`. */
     readonly token: string;
-    readonly onRetry?: (event: RetryEvent) => void;
 }
 
 /** `Authorization` header value for a Fly token, the way Fly's own client picks the scheme. */
@@ -103,7 +102,6 @@ export function flyHttp(opts: FlyClientOptions): HttpClient {
         baseUrl: opts.apiUrl,
         authHeaders: () => ({ authorization }),
         requestIdHeaders: ["fly-request-id"],
-        ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
     });
 }
 

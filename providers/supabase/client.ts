@@ -3,7 +3,7 @@
  * on the project's HTTP layer: Bearer PAT, `{"message": ...}` errors, 120 requests a minute whose
  * `x-ratelimit-reset` the layer honours.
  */
-import { encodePath, HttpClient, type RetryEvent } from "../http";
+import { encodePath, HttpClient } from "../http";
 
 export interface SupabaseSecretDigest {
     readonly name: string;
@@ -33,7 +33,6 @@ export interface SupabaseClientOptions {
     /** Management API base URL, e.g. `https://api.supabase.com`. */
     readonly apiUrl: string;
     readonly token: string;
-    readonly onRetry?: (event: RetryEvent) => void;
 }
 
 export class SupabaseClient {
@@ -45,7 +44,6 @@ export class SupabaseClient {
             vendor: "Supabase Management API",
             baseUrl: opts.apiUrl,
             authHeaders: () => ({ authorization }),
-            ...(opts.onRetry ? { onRetry: opts.onRetry } : {}),
         });
     }
 
