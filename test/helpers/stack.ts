@@ -3,7 +3,9 @@
  * Automation API, a throwaway project directory whose Pulumi.yaml runs the repo's index.ts, a file backend, and stack
  * config pointed at the test's sandbox. Tests edit `config` between runs as `pulumi config set` would.
  */
+import * as fs from "node:fs";
 import * as path from "node:path";
+import { stringify } from "yaml";
 import type { EngineEvent as PulumiEvent, Stack } from "@pulumi/pulumi/automation";
 import { throwawayStack } from "../../ops/throwawayStack";
 import { locatePulumi, type LocatedPulumi } from "../../ops/toolchain/locate";
@@ -13,6 +15,19 @@ import type { Sandbox } from "../../sandbox";
 export const ROOT = path.resolve(__dirname, "../..");
 /** The passphrase of the test stacks' secrets. */
 export const STACK_PASSPHRASE = "hotdash-test";
+
+/**
+ * A small project of a test's own in `projectDir`: a one-file program in program/ beside the project's node_modules,
+ * and the Pulumi.yaml that runs it (as TypeScript when the file is index.ts).
+ */
+export function writeSmallProject(projectDir: string, name: string, file: "index.js" | "index.ts", source: string): void {
+    const program = path.join(projectDir, "program");
+    fs.mkdirSync(program, { recursive: true });
+    fs.writeFileSync(path.join(program, file), source);
+    fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name, main: file }));
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(program, "node_modules"));
+    fs.writeFileSync(path.join(projectDir, "Pulumi.yaml"), stringify({ name, main: program, runtime: { name: "nodejs", options: { typescript: file.endsWith(".ts") } } }));
+}
 
 export type Operation = "create" | "update" | "replace" | "delete" | "same" | "refresh" | "read" | "other";
 

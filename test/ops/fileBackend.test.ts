@@ -4,10 +4,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { gzipSync } from "node:zlib";
-import { stringify } from "yaml";
 import { readCheckpoint, staleLocks, stackMissing, type BackendStack } from "../../ops/fileBackend";
 import { RUN_OPTIONS, selectStack, stackCli, type StackTarget } from "../../ops/workspace";
-import { ROOT, STACK_PASSPHRASE, testPulumi } from "../helpers/stack";
+import { STACK_PASSPHRASE, testPulumi, writeSmallProject } from "../helpers/stack";
 
 describe("ops/fileBackend: a file backend read without the CLI", function () {
     this.timeout(60_000);
@@ -16,12 +15,7 @@ describe("ops/fileBackend: a file backend read without the CLI", function () {
     afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("reads a stack's checkpoint as `pulumi stack export` prints it, gzipped too; cannot tell for another backend", async () => {
-        const program = path.join(dir, "program");
-        fs.mkdirSync(program);
-        fs.writeFileSync(path.join(program, "index.js"), `const pulumi = require("@pulumi/pulumi");\nexports.plain = "p";\nexports.token = pulumi.secret("tok-0123456789");\n`);
-        fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "exported", main: "index.js" }));
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(program, "node_modules"));
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), stringify({ name: "exported", main: program, runtime: { name: "nodejs", options: { typescript: false } } }));
+        writeSmallProject(dir, "exported", "index.js", `const pulumi = require("@pulumi/pulumi");\nexports.plain = "p";\nexports.token = pulumi.secret("tok-0123456789");\n`);
         const target: StackTarget = { workDir: dir, stack: "dev", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
         fs.mkdirSync(path.join(dir, "state"));
         assert.equal(stackMissing(target), true);

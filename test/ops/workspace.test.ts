@@ -8,7 +8,7 @@ import { projectElsewhere } from "../../ops/throwawayStack";
 import { PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { stackMissing } from "../../ops/fileBackend";
 import { maskedOutputs, pulumiCommand, readStackCheckpoint, RUN_OPTIONS, selectStack, stackCli, type StackTarget, withoutSummaries } from "../../ops/workspace";
-import { ROOT, STACK_PASSPHRASE, testPulumi } from "../helpers/stack";
+import { ROOT, STACK_PASSPHRASE, testPulumi, writeSmallProject } from "../helpers/stack";
 
 describe("ops/workspace: the stack through the Automation API (real CLI)", function () {
     this.timeout(60_000);
@@ -42,14 +42,8 @@ describe("ops/workspace: the stack through the Automation API (real CLI)", funct
     });
 
     it("reads stack outputs back without decrypting them: a secret one is \"[secret]\", after an up too", async () => {
-        const program = path.join(dir, "program");
-        fs.mkdirSync(program);
-        fs.writeFileSync(path.join(program, "index.js"), `const pulumi = require("@pulumi/pulumi");\nexports.plain = "p";\nexports.token = pulumi.secret("tok-0123456789");\nexports.nested = { a: ["x", pulumi.secret("tok-nested-0123")], b: 2 };\n`);
-        fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "outputs", main: "index.js" }));
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(program, "node_modules"));
         const project = path.join(dir, "outputs");
-        fs.mkdirSync(project);
-        fs.writeFileSync(path.join(project, "Pulumi.yaml"), stringify({ name: "outputs", main: program, runtime: { name: "nodejs", options: { typescript: false } } }));
+        writeSmallProject(project, "outputs", "index.js", `const pulumi = require("@pulumi/pulumi");\nexports.plain = "p";\nexports.token = pulumi.secret("tok-0123456789");\nexports.nested = { a: ["x", pulumi.secret("tok-nested-0123")], b: 2 };\n`);
         const target: StackTarget = { workDir: project, stack: "outputs", backendUrl: `file://${path.join(dir, "state")}`, passphrase: STACK_PASSPHRASE };
         const stack = await selectStack(target, await testPulumi());
         const up = await stack.up({ ...RUN_OPTIONS });

@@ -4,10 +4,9 @@
  * `retainOnDelete`, not by what a provider recorded.
  */
 import { strict as assert } from "node:assert";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { useSandbox } from "../helpers/sandbox";
-import { ROOT, stackHarness } from "../helpers/stack";
+import { ROOT, stackHarness, writeSmallProject } from "../helpers/stack";
 
 const AGENT = "hotdash-agent-service";
 const LLAMA = "hotdash-llamaindex-mcp";
@@ -22,9 +21,7 @@ describe("Pulumi's engine semantics the launch relies on (real engine)", functio
         // a two-resource program over the project's own Fly provider: the second app's name goes through an apply
         // that throws when told to
         const h = stackHarness(sandbox(), { "demo:fail": "no" });
-        const program = path.join(h.workDir, "program");
-        fs.mkdirSync(program);
-        fs.writeFileSync(path.join(program, "index.ts"), [
+        writeSmallProject(h.workDir, "demo", "index.ts", [
             `import * as pulumi from "@pulumi/pulumi";`,
             `import { FlyAppResource } from ${JSON.stringify(path.join(ROOT, "providers/fly/app"))};`,
             `const cfg = new pulumi.Config("demo");`,
@@ -33,9 +30,6 @@ describe("Pulumi's engine semantics the launch relies on (real engine)", functio
             `const name = pulumi.output(cfg.require("fail")).apply((f) => { if (f === "yes") throw new Error("boom in apply"); return "demo-second"; });`,
             `new FlyAppResource("second", { apiUrl, name, org: "hotdash" });`,
         ].join("\n"));
-        fs.writeFileSync(path.join(program, "package.json"), JSON.stringify({ name: "demo", main: "index.ts" }));
-        fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(program, "node_modules"));
-        fs.writeFileSync(path.join(h.workDir, "Pulumi.yaml"), `name: demo\nmain: ${program}\nruntime:\n  name: nodejs\n  options:\n    typescript: true\n`);
         try {
             const first = await h.up();
             assert.deepEqual(first.errors, []);
